@@ -1,0 +1,85 @@
+"""Session limits and mandatory MFA, enforced on the server for every request."""
+
+import time
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+
+SESSION_STARTED = "portal_started_at"
+SESSION_LAST_SEEN = "portal_last_seen_at"
+
+# What a signed-in person without MFA may reach: enrolment itself and the way out.
+MFA_ENROLMENT_URLS = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_index",
+        "account_logout",
+        "session_keepalive",
+        "healthz",
+        "accessibility",
+        "privacy",
+    }
+)
+# Requests that do not count as activity (status polling would keep a session alive forever).
+PASSIVE_URLS = frozenset({"healthz"})
+
+
+def _url_name(request) -> str:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return ""
+
+
+class SessionPolicyMiddleware:
+    """15 minutes idle or 12 hours in all ends the session (CJIS AC-11, AC-12, IA-11)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault(SESSION_STARTED, now)
+            last_seen = session.get(SESSION_LAST_SEEN, now)
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                return self._end(request, "Your session reached its 12-hour limit.")
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                return self._end(request, "You were signed out after 15 minutes without activity.")
+            if _url_name(request) not in PASSIVE_URLS:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+    def _end(self, request, message):
+        logout(request)
+        messages.info(request, f"{message} Please sign in again; drafts you saved are kept.")
+        return redirect(settings.LOGIN_URL)
+
+
+class MandatoryMFAMiddleware:
+    """A signed-in person with no second factor can only enrol one (ASVS V6.3.3)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path_info.startswith(settings.STATIC_URL)
+            and _url_name(request) not in MFA_ENROLMENT_URLS
+            and not is_mfa_enabled(user)
+        ):
+            messages.info(
+                request, "Set up your authenticator app to finish signing in. It is required."
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

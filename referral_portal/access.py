@@ -1,0 +1,107 @@
+"""Every URL's access rule, in one table. Deny by default: a URL with no rule is a 404, and
+tests/security/test_url_matrix.py fails when a URL has no entry here."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    public: bool = False
+    roles: frozenset[str] | None = None  # None: any signed-in person
+    closed: bool = False  # a URL a library provides that this portal does not use
+
+    def allows(self, user) -> bool:
+        if self.closed:
+            return False
+        if self.public:
+            return True
+        if not user.is_authenticated:
+            return False
+        return self.roles is None or user.role in self.roles
+
+
+PUBLIC = Rule(public=True)
+CLOSED = Rule(closed=True)
+SIGNED_IN = Rule()
+
+
+def only(*roles: str) -> Rule:
+    return Rule(roles=frozenset(roles))
+
+
+ADMINS = only(Role.ADMINISTRATOR)
+ORG_ADMINS = only(Role.ORG_ADMIN, Role.ADMINISTRATOR)
+
+# URL name (with namespace) -> rule. A name ending in ":*" covers a whole namespace.
+RULES: dict[str, Rule] = {
+    "healthz": PUBLIC,
+    "home": PUBLIC,
+    "accessibility": PUBLIC,
+    "privacy": PUBLIC,
+    "session_keepalive": SIGNED_IN,
+    # sign-in, password reset and MFA (django-allauth)
+    "account_login": PUBLIC,
+    "account_logout": PUBLIC,
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_change_password": SIGNED_IN,
+    "account_set_password": SIGNED_IN,
+    "account_reauthenticate": SIGNED_IN,
+    "account_signup": CLOSED,  # accounts come from invitations only
+    "account_email": CLOSED,
+    "account_email_verification_sent": CLOSED,
+    "account_confirm_email": CLOSED,
+    "account_request_reauthentication_code": CLOSED,
+    "account_confirm_reauthentication_code": CLOSED,
+    "account_confirm_login_code": CLOSED,
+    "account_inactive": PUBLIC,
+    "mfa_authenticate": PUBLIC,  # the second step of sign-in, before the session is complete
+    "mfa_reauthenticate": SIGNED_IN,
+    "mfa_index": SIGNED_IN,
+    "mfa_activate_totp": SIGNED_IN,
+    "mfa_deactivate_totp": SIGNED_IN,
+    "mfa_view_recovery_codes": SIGNED_IN,
+    "mfa_generate_recovery_codes": SIGNED_IN,
+    "mfa_download_recovery_codes": SIGNED_IN,
+    "usersessions_list": SIGNED_IN,
+    "admin:*": ADMINS,
+}
+
+
+def rule_for(view_name: str) -> Rule | None:
+    if view_name in RULES:
+        return RULES[view_name]
+    namespace = view_name.rsplit(":", 1)[0] if ":" in view_name else None
+    return RULES.get(f"{namespace}:*") if namespace else None
+
+
+class AccessRuleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name.startswith("djdt"):
+            return None
+        rule = rule_for(match.view_name)
+        if rule is None or rule.closed:
+            if settings.DEBUG:
+                raise LookupError(f"URL {match.view_name!r} has no access rule")
+            raise Http404
+        if rule.allows(request.user):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health, views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Referral Portal administration"
+admin.site.site_title = "Referral Portal administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/mfa/", include("allauth.mfa.urls")),
+    path("accounts/sessions/", include("allauth.usersessions.urls")),
+    path("manage/", admin.site.urls),
+]
