@@ -101,6 +101,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # The Django admin is the administrators' tool and theirs only.
+        self.is_staff = self.role == Role.ADMINISTRATOR
+        super().save(*args, **kwargs)
+        from .roles import group_for
+
+        role_group = group_for(self.role)
+        if list(self.groups.all()) != [role_group]:
+            self.groups.set([role_group])
+
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR

@@ -24,7 +24,15 @@ class Rule:
             return True
         if not user.is_authenticated:
             return False
-        return self.roles is None or user.role in self.roles
+        return self.allows_role(user.role)
+
+    def allows_role(self, role: str | None) -> bool:
+        """Whether a signed-in person with this role (None: anonymous) passes the rule."""
+        if self.closed:
+            return False
+        if self.public:
+            return True
+        return role is not None and (self.roles is None or role in self.roles)
 
 
 PUBLIC = Rule(public=True)
@@ -74,6 +82,12 @@ RULES: dict[str, Rule] = {
     "mfa_download_recovery_codes": SIGNED_IN,
     "usersessions_list": SIGNED_IN,
     "admin:*": ADMINS,
+    # --- accounts: onboarding, staff, organizations (issue 3) ---
+    # --- referrals: submission, drafts, attachments, referrer views (issue 4) ---
+    # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
+    # --- confirmations: routing, deliveries, receiving agencies (issue 6) ---
+    # --- security: access log, history, administration (issue 7) ---
+    # --- reports ---
 }
 
 

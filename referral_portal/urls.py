@@ -17,5 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.account.urls")),
     path("accounts/mfa/", include("allauth.mfa.urls")),
     path("accounts/sessions/", include("allauth.usersessions.urls")),
+    path("organizations/", include("accounts.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("review/", include("confirmations.urls")),
+    path("reports/", include("reports.urls")),
     path("manage/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ ensure_apt chromium redis-server postgresql
 ensure_venv
 
 scratch="$(mktemp -d "$RUN/test.XXXXXX")"
+chmod 755 "$scratch"  # PostgreSQL runs as `postgres` and must reach its folder
 cleanup() {
   set +e
   stop_redis "$scratch/redis"

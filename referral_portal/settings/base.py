@@ -293,3 +293,13 @@ HOTLINE_TEXT = (
     "If you believe someone is a victim of trafficking: National Human Trafficking Hotline "
     "1-888-373-7888, or text HELP to 233733 (BeFree). In an emergency call 911."
 )
+
+# --- accounts (issue 3) ---
+
+# --- referrals (issue 4) ---
+
+# --- confirmations: review and decision (issue 5) ---
+
+# --- confirmations: routing (issue 6) ---
+
+# --- security: access log, history, retention (issue 7) ---
