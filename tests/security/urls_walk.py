@@ -27,7 +27,7 @@ def _sample(pattern) -> tuple[str | None, bool]:
         route = str(pattern)
         if not pattern.converters:
             return route, False
-        for name, converter in pattern.converters.items():
+        for converter in pattern.converters.values():
             make = SAMPLES.get(type(converter), lambda: "no-such-thing")
             route = route.split("<", 1)[0] + make() + route.split(">", 1)[1]
         return route, True
