@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
     # --- accounts: onboarding, staff, organizations (issue 3) ---
     # --- referrals: submission, drafts, attachments, referrer views (issue 4) ---
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
-    # --- confirmations: routing, deliveries, receiving agencies (issue 6) ---
+    # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # --- security: access log, history, administration (issue 7) ---
     # --- reports ---
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("organizations/", include("accounts.urls")),
     path("referrals/", include("referrals.urls")),
     path("review/", include("confirmations.urls")),
+    path("cases/", include("routing.urls")),
     path("reports/", include("reports.urls")),
     path("manage/", admin.site.urls),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "referral_portal",
     "accounts",
     "referrals",
+    "routing",
     "confirmations",
     "reports",
 ]
@@ -300,6 +301,6 @@ HOTLINE_TEXT = (
 
 # --- confirmations: review and decision (issue 5) ---
 
-# --- confirmations: routing (issue 6) ---
+# --- routing (issue 6) ---
 
 # --- security: access log, history, retention (issue 7) ---
