@@ -41,6 +41,7 @@ FIELD_ENCRYPTION_KEYS="k1=$(.venv/bin/python -c 'import base64,os; print(base64.
 FIELD_ENCRYPTION_ACTIVE_KEY=k1 \
 BLIND_INDEX_KEY="$(.venv/bin/python -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
 ALLOWED_HOSTS=referrals.example.ny.gov DJANGO_SETTINGS_MODULE=referral_portal.settings.production \
+  env -u DJANGO_ALLOW_ASYNC_UNSAFE \
   .venv/bin/python manage.py check --deploy --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration (run makemigrations)" >&2; exit 1; }
