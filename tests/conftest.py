@@ -25,6 +25,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush the database, which would also remove the reference data that
+    migrations load (counties, districts). Serialized rollback puts it back after each one."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
