@@ -298,6 +298,9 @@ HOTLINE_TEXT = (
 # --- accounts (issue 3) ---
 
 # --- referrals (issue 4) ---
+# ArrayField (choice lists on a referral) needs the postgres app for its checks and form fields.
+if "django.contrib.postgres" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 # --- confirmations: review and decision (issue 5) ---
 

@@ -1,0 +1,418 @@
+"""The referral, its timeline, the reviewer's questions, attachments and notices.
+
+States and transitions are declared here once (django-fsm-2, protected field): nothing assigns
+`status`; services in referrals/ and the apps above call the transition methods inside a
+transaction with the row locked, then save and write a ReferralEvent.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from referral_portal.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from referral_portal.models import County
+
+from .choices import (  # noqa: F401 - re-exported: other apps import the choices from here
+    INDICATOR_GROUPS,
+    NONCITIZEN_STATUSES,
+    OPEN_STATUSES,
+    REFERRER_NOTICE_KINDS,
+    AttachmentKind,
+    ConsentGivenBy,
+    ConsentScope,
+    EventKind,
+    Gender,
+    ImmigrationStatus,
+    Indicator,
+    Industry,
+    NoticeKind,
+    Reason,
+    Service,
+    Status,
+    YesNoUnknown,
+    indicators_in,
+)
+
+ADULT_AGE = 18
+
+
+def _choice_array(choices, max_length=40):
+    return ArrayField(
+        models.CharField(max_length=max_length, choices=choices), default=list, blank=True
+    )
+
+
+class Referral(ConcurrentTransitionMixin, models.Model):
+    Status = Status
+
+    # --- identity and workflow -------------------------------------------------------------
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="referrals"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_created"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_submitted",
+    )
+    status = FSMField(max_length=20, choices=Status, default=Status.DRAFT, protected=True)
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_assigned",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    minor_at_referral = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False)
+    purged_at = models.DateTimeField(null=True, blank=True)
+    possible_duplicates = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="later_possible_duplicates"
+    )
+
+    # --- referrer and consent ------------------------------------------------------------------
+    first_encounter_date = models.DateField(null=True, blank=True)
+    consent_given_by = models.CharField(max_length=30, choices=ConsentGivenBy, blank=True)
+    consent_date = models.DateField(null=True, blank=True)
+    consent_scopes = _choice_array(ConsentScope)
+
+    # --- the person (personal fields encrypted) --------------------------------------------
+    legal_name = EncryptedCharField(max_length=200, blank=True)
+    other_names = EncryptedTextField(blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender, blank=True)
+    country_of_birth = models.CharField(max_length=100, blank=True)
+    preferred_language = models.CharField(max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    immigration_status = models.CharField(max_length=30, choices=ImmigrationStatus, blank=True)
+    county_of_residence = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = EncryptedTextField(blank=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
+    email = EncryptedCharField(max_length=254, blank=True)
+    safe_contact_notes = EncryptedTextField(blank=True)
+    safe_to_call = models.BooleanField(default=False)
+    safe_to_text = models.BooleanField(default=False)
+    # Keyed hashes of the normalized name and date of birth: equal people, no plaintext.
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
+    dob_index = models.CharField(max_length=32, blank=True, db_index=True)
+
+    # --- what happened -------------------------------------------------------------------------
+    sex_trafficking = models.BooleanField(default=False)
+    labor_trafficking = models.BooleanField(default=False)
+    trafficking_counties = models.ManyToManyField(County, blank=True, related_name="+")
+    places = EncryptedTextField(blank=True)
+    trafficking_began = models.DateField(null=True, blank=True)
+    trafficking_ended = models.DateField(null=True, blank=True)
+    industry = models.CharField(max_length=30, choices=Industry, blank=True)
+    industry_other = models.CharField(max_length=200, blank=True)
+    indicators = _choice_array(Indicator)
+    narrative = EncryptedTextField(blank=True)
+    willing_to_assist = models.CharField(max_length=10, choices=YesNoUnknown, blank=True)
+    arrested = models.CharField(max_length=10, choices=YesNoUnknown, blank=True)
+    law_enforcement_agency = models.CharField(max_length=200, blank=True)
+    agency_case_number = models.CharField(max_length=100, blank=True)
+
+    # --- needs ---------------------------------------------------------------------------------
+    services_needed = _choice_array(Service)
+    services_other = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="referral_queue_idx"),
+            models.Index(fields=["assigned_reviewer", "status"], name="referral_reviewer_idx"),
+            models.Index(fields=["organization", "status"], name="referral_org_status_idx"),
+            # county_of_residence and reference are indexed by their FK and unique constraints.
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="draft") & Q(reference__isnull=True))
+                | (
+                    ~Q(status="draft")
+                    & Q(reference__isnull=False)
+                    & Q(submitted_at__isnull=False)
+                    & Q(due_at__isnull=False)
+                ),
+                name="referral_reference_iff_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_age__isnull=True) | Q(estimated_age__lte=120),
+                name="referral_estimated_age_range",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="referral_version_positive"),
+            models.CheckConstraint(
+                condition=Q(trafficking_began__isnull=True)
+                | Q(trafficking_ended__isnull=True)
+                | Q(trafficking_began__lte=models.F("trafficking_ended")),
+                name="referral_trafficking_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        # Never the person's name: __str__ ends up in logs, admin history and error reports.
+        return self.reference or f"Draft {self.public_id}"
+
+    # --- transitions: each bumps the version (optimistic lock for stale forms) ----------------
+    def _bump(self):
+        self.version += 1
+
+    @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED)
+    def submit(self):
+        self._bump()
+
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.INFO_PROVIDED],
+        target=Status.INFO_REQUESTED,
+    )
+    def request_information(self):
+        self._bump()
+
+    @transition(field=status, source=Status.INFO_REQUESTED, target=Status.INFO_PROVIDED)
+    def provide_information(self):
+        self._bump()
+
+    @transition(
+        field=status, source=[Status.SUBMITTED, Status.INFO_PROVIDED], target=Status.CONFIRMED
+    )
+    def confirm(self):
+        self._bump()
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status, source=[Status.SUBMITTED, Status.INFO_PROVIDED], target=Status.DECLINED
+    )
+    def decline(self):
+        self._bump()
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=list(OPEN_STATUSES), target=Status.WITHDRAWN)
+    def withdraw(self):
+        self._bump()
+
+    @transition(field=status, source=Status.DECLINED, target=Status.APPEALED)
+    def appeal(self):
+        self._bump()
+
+    @transition(field=status, source=Status.APPEALED, target=Status.CONFIRMED)
+    def overturn_on_appeal(self):
+        self._bump()
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=Status.APPEALED, target=Status.DECLINED)
+    def uphold_on_appeal(self):
+        self._bump()
+        self.decided_at = timezone.now()
+
+    # --- derived facts -------------------------------------------------------------------------
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def referral_date(self) -> date:
+        """The day the referral was (or would be, for a draft) received, in New York time."""
+        moment = self.submitted_at or timezone.now()
+        return timezone.localdate(moment)
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on `day` from the date of birth, else the estimated age (which the
+        referrer gives as of the referral date), else None."""
+        if self.date_of_birth:
+            born = self.date_of_birth
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return self.estimated_age
+
+    @property
+    def is_minor(self) -> bool:
+        age = self.age_on(self.referral_date)
+        return age is not None and age < ADULT_AGE
+
+    @property
+    def is_foreign_national(self) -> bool:
+        return self.immigration_status in NONCITIZEN_STATUSES
+
+    @property
+    def trafficking_types(self) -> list[str]:
+        kinds = []
+        if self.sex_trafficking:
+            kinds.append("Sex trafficking")
+        if self.labor_trafficking:
+            kinds.append("Labor trafficking")
+        return kinds
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year. Locked with SELECT ... FOR UPDATE while
+    a submission takes the next number, so numbers are sequential and never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class ReferralEvent(models.Model):
+    """One line of a referral's timeline: who did what, when, from which state to which."""
+
+    Kind = EventKind
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=EventKind)
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    note = EncryptedTextField(blank=True)
+    visible_to_referrer = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class InformationRequest(models.Model):
+    """A reviewer's question to the referrer, and the referrer's answer."""
+
+    Reason = Reason
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = ArrayField(models.CharField(max_length=30, choices=Reason), default=list)
+    message = EncryptedTextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    response = EncryptedTextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responded_at__isnull=True, responded_by__isnull=True)
+                | Q(responded_at__isnull=False, responded_by__isnull=False),
+                name="info_request_answered_consistently",
+            ),
+            # At most one unanswered request per referral at a time.
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(responded_at__isnull=True),
+                name="info_request_one_open_per_referral",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Request {self.public_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.responded_at is not None
+
+    def get_reasons_display(self) -> list[str]:
+        return [Reason(value).label for value in self.reasons if value in Reason.values]
+
+
+class Attachment(models.Model):
+    """A file sent with a referral, stored encrypted under a random name (private_storage)."""
+
+    Kind = AttachmentKind
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=AttachmentKind)
+    original_name = EncryptedCharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    stored_name = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    information_request = models.ForeignKey(
+        InformationRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def storage_context(self) -> str:
+        return f"attachment:{self.public_id}"
+
+
+class Notice(models.Model):
+    """A decision notice (PDF) rendered by the review app and stored encrypted."""
+
+    Kind = NoticeKind
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=NoticeKind)
+    stored_name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def storage_context(self) -> str:
+        return f"notice:{self.public_id}"
+
+    @property
+    def for_referrer(self) -> bool:
+        return self.kind in REFERRER_NOTICE_KINDS
