@@ -87,6 +87,8 @@ RULES: dict[str, Rule] = {
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # --- security: access log, history, administration (issue 7) ---
+    "security:access_log": ADMINS,
+    "security:access_log_export": ADMINS,
     # --- reports ---
 }
 

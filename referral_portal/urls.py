@@ -22,5 +22,6 @@ urlpatterns = [
     path("review/", include("confirmations.urls")),
     path("cases/", include("routing.urls")),
     path("reports/", include("reports.urls")),
+    path("security/", include("referral_portal.security_urls")),
     path("manage/", admin.site.urls),
 ]

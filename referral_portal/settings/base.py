@@ -307,3 +307,24 @@ if "django.contrib.postgres" not in INSTALLED_APPS:
 # --- routing (issue 6) ---
 
 # --- security: access log, history, retention (issue 7) ---
+# Change history: pghistory's context middleware (with the request id added) right after
+# authentication, so every history event carries the person and the request; Clear-Site-Data on
+# every sign-out, placed outside accounts' session-limit middleware so timeouts are cleared too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "referral_portal.middleware.HistoryContextMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("referral_portal.middleware.HistoryContextMiddleware") + 1,
+    "referral_portal.middleware.ClearSiteDataOnLogoutMiddleware",
+)
+# Error reports never show POST values, cookies or request variables; django.request records go
+# only to the redacting JSON console handler (no e-mailed reports carrying request bodies).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "referral_portal.logging.PortalExceptionReporterFilter"
+LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+# Behind a proxy, the META key holding the caller's address for the access log (e.g.
+# HTTP_X_REAL_IP); REMOTE_ADDR when the portal is reached directly.
+PORTAL_CLIENT_IP_META = env("PORTAL_CLIENT_IP_META", default="REMOTE_ADDR")
+ACCESS_LOG_PAGE_SIZE = 50
+ACCESS_LOG_EXPORT_LIMIT = env.int("ACCESS_LOG_EXPORT_LIMIT", default=50_000)

@@ -1,0 +1,118 @@
+"""Administrators' access-log search and export (issue 7). Rules: referral_portal/access.py."""
+
+from datetime import UTC
+
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .audit import AccessLog, record_access
+from .exports import csv_response
+from .security_forms import AccessLogFilterForm
+
+EXPORT_HEADER = [
+    "Time (UTC)",
+    "Username",
+    "Person",
+    "Role",
+    "Organization",
+    "Action",
+    "Outcome",
+    "Object type",
+    "Object id",
+    "Referral reference",
+    "Referral id",
+    "IP address",
+    "User agent",
+    "Request id",
+    "Detail",
+]
+
+
+def _filtered(form):
+    entries = AccessLog.objects.select_related("user", "organization")
+    if not form.is_valid():
+        return entries.none()
+    data = form.cleaned_data
+    if data["person"]:
+        entries = entries.filter(user__username__iexact=data["person"].strip())
+    if data["organization"]:
+        entries = entries.filter(organization=data["organization"])
+    if data["reference"]:
+        entries = entries.filter(referral_reference__iexact=data["reference"].strip())
+    if data["action"]:
+        entries = entries.filter(action=data["action"])
+    if data["date_from"]:
+        entries = entries.filter(at__date__gte=data["date_from"])
+    if data["date_to"]:
+        entries = entries.filter(at__date__lte=data["date_to"])
+    return entries
+
+
+def _summary(form, count: int) -> str:
+    return f"access_log filters={','.join(form.used_filters()) or 'none'} rows={count}"
+
+
+@require_GET
+def access_log(request):
+    form = AccessLogFilterForm(request.GET)  # no filters: the most recent entries
+    entries = _filtered(form)
+    page = Paginator(entries, settings.ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before this search adds its own entry, so count and rows agree.
+    page.object_list = list(page.object_list)
+    # Reading the access log is itself an access to audit data (CJIS AU-2).
+    record_access(
+        request=request,
+        action=AccessLog.Action.SEARCH,
+        object_type="access_log",
+        detail=_summary(form, page.paginator.count),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "security/access_log.html",
+        {"form": form, "page": page, "filters": query.urlencode()},
+    )
+
+
+def _export_rows(entries):
+    for entry in entries.iterator(chunk_size=2000):
+        user = entry.user
+        yield [
+            entry.at.astimezone(UTC).isoformat(timespec="seconds"),
+            user.username if user else "",
+            user.get_full_name() if user else "",
+            entry.role,
+            entry.organization.name if entry.organization else "",
+            entry.get_action_display(),
+            entry.get_outcome_display(),
+            entry.object_type,
+            entry.object_public_id or "",
+            entry.referral_reference,
+            entry.referral_public_id or "",
+            entry.ip_address or "",
+            entry.user_agent,
+            entry.request_id,
+            entry.detail,
+        ]
+
+
+@require_GET
+@reauthentication_required
+def access_log_export(request):
+    """The filtered entries as CSV, after a fresh password check (CJIS IA-11)."""
+    form = AccessLogFilterForm(request.GET)
+    entries = _filtered(form)[: settings.ACCESS_LOG_EXPORT_LIMIT]
+    count = entries.count()
+    record_access(
+        request=request,
+        action=AccessLog.Action.EXPORT,
+        object_type="access_log",
+        detail=_summary(form, count),
+    )
+    filename = f"access-log-{timezone.now():%Y%m%d-%H%M%S}.csv"
+    return csv_response(filename, EXPORT_HEADER, _export_rows(entries))
