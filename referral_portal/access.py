@@ -84,6 +84,30 @@ RULES: dict[str, Rule] = {
     "admin:*": ADMINS,
     # --- accounts: onboarding, staff, organizations (issue 3) ---
     # --- referrals: submission, drafts, attachments, referrer views (issue 4) ---
+    # Referrers and their organization administrators submit and follow their referrals;
+    # state staff and administrators may also open a submitted referral and its files (the
+    # selectors decide which records: another organization's referral is a 404).
+    "referrals:list": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:start": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:step": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:attachment_remove": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:review": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:discard": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:submitted": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:withdraw": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:answer": only(Role.REFERRER, Role.ORG_ADMIN),
+    "referrals:detail": only(
+        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.ADMINISTRATOR,
+    ),  # fmt: skip
+    "referrals:attachment": only(
+        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.ADMINISTRATOR,
+    ),  # fmt: skip
+    "referrals:notice": only(
+        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.ADMINISTRATOR,
+    ),  # fmt: skip
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # --- security: access log, history, administration (issue 7) ---

@@ -258,6 +258,18 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         return self.immigration_status in NONCITIZEN_STATUSES
 
     @property
+    def consent_scope_labels(self) -> list[str]:
+        return [ConsentScope(v).label for v in self.consent_scopes if v in ConsentScope.values]
+
+    @property
+    def indicator_labels(self) -> list[str]:
+        return [Indicator(v).label for v in self.indicators if v in Indicator.values]
+
+    @property
+    def service_labels(self) -> list[str]:
+        return [Service(v).label for v in self.services_needed if v in Service.values]
+
+    @property
     def trafficking_types(self) -> list[str]:
         kinds = []
         if self.sex_trafficking:

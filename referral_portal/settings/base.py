@@ -301,6 +301,19 @@ HOTLINE_TEXT = (
 # ArrayField (choice lists on a referral) needs the postgres app for its checks and form fields.
 if "django.contrib.postgres" not in INSTALLED_APPS:
     INSTALLED_APPS.append("django.contrib.postgres")
+# Business days (New York State calendar) the State has to decide (9 NYCRR 6174.3).
+REFERRAL_DECISION_BUSINESS_DAYS = env.int("REFERRAL_DECISION_BUSINESS_DAYS", default=3)
+# Attachments: per file, per referral (all files together), and how many files.
+REFERRAL_UPLOAD_MAX_FILE_BYTES = env.int("REFERRAL_UPLOAD_MAX_FILE_BYTES", default=10 * 1024**2)
+REFERRAL_UPLOAD_MAX_TOTAL_BYTES = env.int("REFERRAL_UPLOAD_MAX_TOTAL_BYTES", default=40 * 1024**2)
+REFERRAL_UPLOAD_MAX_FILES = env.int("REFERRAL_UPLOAD_MAX_FILES", default=10)
+# A DOCX is a zip: bound its entries and unpacked size before opening anything (zip bombs).
+REFERRAL_DOCX_MAX_ENTRIES = env.int("REFERRAL_DOCX_MAX_ENTRIES", default=1000)
+REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
+    "REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024**2
+)
+# Uploads are held in memory (bounded) and never written unencrypted to a temporary file.
+FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.BoundedMemoryFileUploadHandler"]
 
 # --- confirmations: review and decision (issue 5) ---
 

@@ -1,0 +1,177 @@
+"""The referrer's pages after submission, and file downloads."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+from django_fsm import ConcurrentTransition
+
+from referral_portal import private_storage
+from referral_portal.audit import AccessLog, record_access
+from referral_portal.business_days import business_time_left
+
+from . import selectors, services
+from .followup_forms import AnswerForm, WithdrawForm
+from .models import Status
+
+
+@require_GET
+def referral_list(request):
+    drafts = selectors.drafts_of(request.user).only("public_id", "created_at", "updated_at")
+    referrals = selectors.submitted_referrals_for_list(request.user)
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "drafts": drafts,
+            "referrals": referrals,
+            "may_refer": services.may_refer(request.user),
+        },
+    )
+
+
+def _time_left(referral):
+    if not referral.is_open or referral.due_at is None:
+        return None
+    days, hours = business_time_left(referral.due_at, timezone.now())
+    return {"days": days, "hours": hours, "overdue": days < 0 or (days == 0 and hours == 0)}
+
+
+@require_GET
+def detail(request, public_id):
+    referral = selectors.referral_for(request.user, public_id)
+    if referral.status == Status.DRAFT:
+        return redirect("referrals:step", public_id=referral.public_id, slug="referrer")
+    record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL, referral=referral)
+    context = {
+        "referral": referral,
+        "events": selectors.timeline_for(request.user, referral),
+        "attachments": referral.attachments.select_related("information_request"),
+        "notices": selectors.notices_visible_to(request.user, referral),
+        "counties": referral.trafficking_counties.all(),
+        "open_request": selectors.open_information_request(referral),
+        "answered_requests": referral.information_requests.filter(responded_at__isnull=False),
+        "time_left": _time_left(referral),
+        "is_referrer": selectors.is_referrer(request.user),
+        "may_withdraw": selectors.is_referrer(request.user) and referral.is_open,
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+@require_GET
+def submitted(request, public_id):
+    referral = selectors.referral_for(request.user, public_id)
+    if referral.status == Status.DRAFT:
+        raise Http404
+    return render(request, "referrals/submitted.html", {"referral": referral})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, public_id):
+    referral = selectors.referral_for(request.user, public_id)
+    if not selectors.is_referrer(request.user) or not referral.is_open:
+        messages.error(request, "This referral can no longer be withdrawn.")
+        return redirect("referrals:detail", public_id=referral.public_id)
+    form = WithdrawForm(request.POST or None, initial={"version": referral.version})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw_referral(
+                    referral=referral,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except (services.StaleReferral, ConcurrentTransition, services.NotAllowed):
+                messages.error(
+                    request,
+                    "This referral changed while you were on this page. Check its status and "
+                    "try again if you still want to withdraw it.",
+                )
+                return redirect("referrals:detail", public_id=referral.public_id)
+            messages.success(request, f"Referral {referral.reference} is withdrawn.")
+            return redirect("referrals:detail", public_id=referral.public_id)
+        status = 400
+    return render(
+        request, "referrals/withdraw.html", {"referral": referral, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, public_id, request_id):
+    referral = selectors.referral_for(request.user, public_id)
+    information_request = referral.information_requests.filter(public_id=request_id).first()
+    if information_request is None or not selectors.is_referrer(request.user):
+        raise Http404
+    if information_request.is_answered or referral.status != Status.INFO_REQUESTED:
+        messages.info(request, "This request has already been answered.")
+        return redirect("referrals:detail", public_id=referral.public_id)
+    form = AnswerForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.answer_information_request(
+                    information_request=information_request,
+                    user=request.user,
+                    response=form.cleaned_data["response"],
+                    files=form.files_to_store,
+                )
+            except services.NotAllowed:
+                form.add_error(
+                    None, "This request cannot be answered now, or the files are too large."
+                )
+            else:
+                messages.success(request, "Your answer is sent to the State reviewer.")
+                return redirect("referrals:detail", public_id=referral.public_id)
+        status = 400
+    return render(
+        request,
+        "referrals/answer.html",
+        {"referral": referral, "information_request": information_request, "form": form},
+        status=status,
+    )
+
+
+def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser were tricked into rendering the file, it runs in a sandbox.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def attachment_download(request, attachment_id):
+    attachment = selectors.attachment_for(request.user, attachment_id)
+    data = private_storage.read_decrypted(
+        attachment.stored_name, context=attachment.storage_context
+    )
+    record_access(
+        request=request,
+        action=AccessLog.Action.DOWNLOAD_ATTACHMENT,
+        referral=attachment.referral,
+        obj=attachment,
+        detail=f"kind={attachment.kind}",
+    )
+    return _file_response(data, attachment.content_type, attachment.original_name)
+
+
+@require_GET
+def notice_download(request, notice_id):
+    notice = selectors.notice_for(request.user, notice_id)
+    data = private_storage.read_decrypted(notice.stored_name, context=notice.storage_context)
+    record_access(
+        request=request,
+        action=AccessLog.Action.DOWNLOAD_NOTICE,
+        referral=notice.referral,
+        obj=notice,
+        detail=f"kind={notice.kind}",
+    )
+    reference = notice.referral.reference or "referral"
+    return _file_response(data, "application/pdf", f"{reference}-{notice.kind}.pdf")

@@ -1,0 +1,83 @@
+"""Referrals for tests: drafts filled through the model, submitted through the service."""
+
+import datetime
+
+from django.utils import timezone
+from faker import Faker
+
+from accounts.models import Organization
+from referral_portal.models import County
+from referrals import services
+from referrals.models import ConsentGivenBy, ConsentScope, ImmigrationStatus, Industry, Referral
+from tests.factories import OrganizationFactory, UserFactory
+
+fake = Faker("en_US")
+
+
+def police_organization(**kwargs):
+    return OrganizationFactory(
+        kind=Organization.Kind.LAW_ENFORCEMENT, designating_agency="", designation_date=None,
+        **kwargs,
+    )  # fmt: skip
+
+
+def complete_fields(organization) -> dict:
+    """Values that satisfy every submission rule, for an adult labor-trafficking referral."""
+    today = timezone.localdate()
+    fields = {
+        "first_encounter_date": today - datetime.timedelta(days=10),
+        "legal_name": fake.name(),
+        "other_names": fake.first_name(),
+        "date_of_birth": fake.date_of_birth(minimum_age=25, maximum_age=60),
+        "gender": "female",
+        "country_of_birth": "Guatemala",
+        "preferred_language": "Spanish",
+        "interpreter_needed": True,
+        "immigration_status": ImmigrationStatus.UNDOCUMENTED,
+        "county_of_residence": County.objects.get(name="Albany"),
+        "address": fake.address(),
+        "phone": fake.numerify("518-555-0###"),
+        "email": fake.email(),
+        "safe_contact_notes": "Only through the case manager.",
+        "safe_to_call": True,
+        "labor_trafficking": True,
+        "places": fake.city(),
+        "trafficking_began": today - datetime.timedelta(days=400),
+        "trafficking_ended": today - datetime.timedelta(days=30),
+        "industry": Industry.AGRICULTURE,
+        "indicators": ["coercion_debt", "coercion_documents"],
+        "narrative": fake.paragraph(nb_sentences=5),
+        "willing_to_assist": "unknown",
+        "arrested": "no",
+        "services_needed": ["case_management", "legal_services"],
+    }
+    if organization.kind in Organization.PROVIDER_KINDS:
+        fields.update(
+            consent_given_by=ConsentGivenBy.PERSON,
+            consent_date=today - datetime.timedelta(days=9),
+            consent_scopes=[ConsentScope.CONFIRMATION, ConsentScope.SHARE_WITH_LDSS],
+        )
+    else:
+        fields.update(
+            law_enforcement_agency=organization.name,
+            agency_case_number=fake.bothify("24-######"),
+        )
+    return fields
+
+
+def draft(user=None, **overrides) -> Referral:
+    user = user or UserFactory()
+    referral = services.start_draft(user=user)
+    values = {**complete_fields(user.organization), **overrides}
+    counties = values.pop("trafficking_counties", None)
+    for name, value in values.items():
+        setattr(referral, name, value)
+    services.refresh_blind_indexes(referral)
+    referral.save()
+    referral.trafficking_counties.set(counties or [County.objects.get(name="Albany")])
+    return referral
+
+
+def submitted(user=None, **overrides) -> Referral:
+    referral = draft(user, **overrides)
+    return services.submit_referral(referral=referral, user=referral.created_by)
