@@ -110,6 +110,14 @@ RULES: dict[str, Rule] = {
     ),  # fmt: skip
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
+    # Receiving agencies see only cases routed to their organization (routing.selectors).
+    "routing:case_list": only(Role.RECEIVING_AGENCY),
+    "routing:case_detail": only(Role.RECEIVING_AGENCY),
+    "routing:acknowledge": only(Role.RECEIVING_AGENCY),
+    "routing:report_outcome": only(Role.RECEIVING_AGENCY),
+    "routing:notice_download": only(Role.RECEIVING_AGENCY),
+    "routing:delivery_list": ADMINS,
+    "routing:delivery_resend": ADMINS,
     # --- security: access log, history, administration (issue 7) ---
     "security:access_log": ADMINS,
     "security:access_log_export": ADMINS,

@@ -318,6 +318,29 @@ FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.BoundedMemoryFileUploadHandle
 # --- confirmations: review and decision (issue 5) ---
 
 # --- routing (issue 6) ---
+# Deadlines for the receiving agency, in New York State business days from the case's arrival
+# (the day of arrival counts as day 1 when it arrives before 5 pm; due at 5 pm).
+ROUTING_ACKNOWLEDGE_BUSINESS_DAYS = env.int("ROUTING_ACKNOWLEDGE_BUSINESS_DAYS", default=2)
+ROUTING_FIRST_CONTACT_BUSINESS_DAYS = env.int("ROUTING_FIRST_CONTACT_BUSINESS_DAYS", default=5)
+# Webhooks: tries before a delivery is marked failed, exponential backoff between tries.
+ROUTING_WEBHOOK_MAX_ATTEMPTS = env.int("ROUTING_WEBHOOK_MAX_ATTEMPTS", default=8)
+ROUTING_WEBHOOK_RETRY_BASE_SECONDS = env.float("ROUTING_WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+ROUTING_WEBHOOK_RETRY_MAX_SECONDS = env.float("ROUTING_WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+ROUTING_WEBHOOK_TIMEOUT_SECONDS = env.float("ROUTING_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Plain http:// webhook addresses only for local testing; production wants https.
+ROUTING_WEBHOOK_ALLOW_HTTP = env.bool("ROUTING_WEBHOOK_ALLOW_HTTP", default=False)
+# A queued delivery with nothing in the outbox for this long is queued again by the sweep.
+ROUTING_STUCK_AFTER_SECONDS = env.int("ROUTING_STUCK_AFTER_SECONDS", default=900)
+from celery.schedules import crontab  # noqa: E402 - kept inside this section
+
+CELERY_BEAT_SCHEDULE["routing-deadlines"] = {
+    "task": "routing.tasks.check_deadlines",
+    "schedule": crontab(hour=7, minute=30),  # reminders and escalations, once a day
+}
+CELERY_BEAT_SCHEDULE["routing-resend-stuck"] = {
+    "task": "routing.tasks.resend_stuck_deliveries",
+    "schedule": 300.0,
+}
 
 # --- security: access log, history, retention (issue 7) ---
 # Change history: pghistory's context middleware (with the request id added) right after

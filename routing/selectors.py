@@ -1,0 +1,95 @@
+"""Reads that depend on who asks. A case routed to another organization is a 404 here, never a
+403 that would confirm it exists."""
+
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.http import Http404
+
+from referral_portal.roles import Role
+from referrals.models import Notice, NoticeKind
+
+from .models import ContactAttempt, DeliveryState, OutcomeReport, RoutingDelivery
+
+# The notices a receiving agency may download: the confirmation itself, which the person may
+# need to show to get benefits. The notice to the referring organization stays with them.
+RECEIVING_AGENCY_NOTICE_KINDS = (NoticeKind.CONFIRMATION_ADULT, NoticeKind.CONFIRMATION_MINOR)
+
+
+def cases_for(user):
+    """The cases routed to the person's organization that have reached the portal."""
+    if not user.is_authenticated or user.role != Role.RECEIVING_AGENCY or not user.may_act:
+        return RoutingDelivery.objects.none()
+    return RoutingDelivery.objects.filter(
+        organization_id=user.organization_id, portal_delivered_at__isnull=False
+    ).select_related("referral", "referral__county_of_residence")
+
+
+def case_list_for(user):
+    """Cases needing action first: not yet acknowledged, then no outcome yet, by deadline."""
+    return cases_for(user).order_by(
+        ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField()),
+        ExpressionWrapper(Q(first_outcome_at__isnull=False), output_field=BooleanField()),
+        "acknowledge_due_at",
+        "-routed_at",
+    )
+
+
+def case_for(user, public_id) -> RoutingDelivery:
+    reports = OutcomeReport.objects.select_related("reported_by").prefetch_related(
+        Prefetch("attempts", queryset=ContactAttempt.objects.order_by("attempted_on", "id"))
+    )
+    notices = Notice.objects.filter(kind__in=RECEIVING_AGENCY_NOTICE_KINDS)
+    delivery = (
+        cases_for(user)
+        .select_related("organization", "acknowledged_by", "district", "rhtp_provider")
+        .prefetch_related(
+            Prefetch("outcome_reports", queryset=reports),
+            Prefetch("referral__notices", queryset=notices, to_attr="agency_notices"),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if delivery is None:
+        raise Http404("No such case")
+    return delivery
+
+
+def notice_for(user, delivery_public_id, notice_public_id) -> Notice:
+    delivery = cases_for(user).filter(public_id=delivery_public_id).first()
+    notice = (
+        Notice.objects.filter(
+            referral_id=getattr(delivery, "referral_id", None),
+            public_id=notice_public_id,
+            kind__in=RECEIVING_AGENCY_NOTICE_KINDS,
+        ).first()
+        if delivery is not None
+        else None
+    )
+    if notice is None:
+        raise Http404("No such notice")
+    return notice
+
+
+def deliveries_for_administrators(state: str | None = None):
+    deliveries = RoutingDelivery.objects.select_related("referral", "organization")
+    if state in DeliveryState.values:
+        deliveries = deliveries.filter(state=state)
+    return deliveries.order_by("-routed_at", "-id")
+
+
+def delivery_for_administrators(user, public_id) -> RoutingDelivery:
+    if user.role != Role.ADMINISTRATOR:
+        raise Http404("No such delivery")
+    delivery = RoutingDelivery.objects.filter(public_id=public_id).first()
+    if delivery is None:
+        raise Http404("No such delivery")
+    return delivery
+
+
+def deliveries_of_referral(referral):
+    """Where a referral went and what happened there, for state staff (the review app)."""
+    return (
+        RoutingDelivery.objects.filter(referral=referral)
+        .select_related("organization", "acknowledged_by")
+        .prefetch_related("outcome_reports__attempts")
+        .order_by("routed_at", "id")
+    )
