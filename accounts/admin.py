@@ -1,9 +1,308 @@
+"""The administrators' Django admin (mounted at /manage/). Every change goes through
+accounts.services, so it is checked and recorded like the same change made in the portal;
+actions that change status ask for a reason on an intermediate page first."""
+
 from allauth.account.models import EmailAddress
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from . import policy, selectors, services
+from .models import AuditEvent, Invitation, Organization, User
 
 # Roles and their permissions are made by code (accounts/roles.py), never edited by hand; the
 # site record and e-mail addresses are configuration, not something to administer here.
 for model in (Group, Site, EmailAddress):
     admin.site.unregister(model)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in the audit record of this change.",
+    )
+
+
+def reason_action(*, service, verb: str, done: str):
+    """An admin action that first asks why, then calls `service` once per selected row."""
+
+    def action(modeladmin, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            changed, refused = 0, []
+            for obj in queryset:
+                try:
+                    service(obj, actor=request.user, reason=form.cleaned_data["reason"])
+                    changed += 1
+                except services.AccountRuleError as error:
+                    refused.append(f"{obj}: {error}")
+            if changed:
+                modeladmin.message_user(request, f"{done}: {changed}.", messages.SUCCESS)
+            for problem in refused:
+                modeladmin.message_user(request, problem, messages.WARNING)
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": f"{verb}: give a reason",
+            "verb": verb,
+            "objects": queryset,
+            "form": form,
+            "action_name": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/accounts/reason_action.html", context)
+
+    action.short_description = f"{verb} the selected…"
+    action.allowed_permissions = ("change",)
+    return action
+
+
+# --- organizations -------------------------------------------------------------------------
+
+
+class OrganizationChangeForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change", max_length=500, help_text="Kept in the audit record."
+    )
+
+    class Meta:
+        model = Organization
+        fields = services.ORGANIZATION_DETAIL_FIELDS
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationChangeForm
+    list_display = ("name", "kind", "county", "status", "applied_at", "verified_at")
+    list_filter = ("status", "kind", "designating_agency", "county")
+    search_fields = ("name", "city", "postal_code")
+    list_select_related = ("county",)
+    date_hierarchy = "applied_at"
+    readonly_fields = ("public_id", "status", "status_reason", "applied_at", "verified_at")
+    fieldsets = (
+        (
+            "Status",
+            {"fields": ("public_id", "status", "status_reason", "applied_at", "verified_at")},
+        ),
+        (
+            "Details",
+            {"fields": (*services.ORGANIZATION_DETAIL_FIELDS, "change_reason")},
+        ),
+    )
+    actions = ("verify", "decline", "suspend", "reinstate")
+
+    verify = reason_action(
+        service=lambda org, **kw: services.verify_organization(organization=org, **kw),
+        verb="Verify",
+        done="Organizations verified",
+    )
+    decline = reason_action(
+        service=lambda org, **kw: services.decline_organization(organization=org, **kw),
+        verb="Decline",
+        done="Applications declined",
+    )
+    suspend = reason_action(
+        service=lambda org, **kw: services.suspend_organization(organization=org, **kw),
+        verb="Suspend",
+        done="Organizations suspended",
+    )
+    reinstate = reason_action(
+        service=lambda org, **kw: services.reinstate_organization(organization=org, **kw),
+        verb="Reinstate",
+        done="Organizations reinstated",
+    )
+
+    def has_add_permission(self, request):
+        return False  # organizations apply through the public form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # referrals and history point at them; suspend instead
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.ORGANIZATION_DETAIL_FIELDS
+        }
+        services.update_organization(
+            organization=obj,
+            actor=request.user,
+            reason=form.cleaned_data["change_reason"],
+            changes=changes,
+        )
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+class PersonChangeForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change", max_length=500, help_text="Kept in the audit record."
+    )
+
+    class Meta:
+        model = User
+        fields = services.PERSON_DETAIL_FIELDS
+
+
+@admin.register(User)
+class PersonAdmin(admin.ModelAdmin):
+    form = PersonChangeForm
+    list_display = ("username", "full_name", "organization", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active", ("organization", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("username", "first_name", "last_name", "email", "organization__name")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    ordering = ("last_name", "first_name")
+    readonly_fields = (
+        "public_id", "username", "is_active", "deactivated_reason", "date_joined", "last_login",
+        "reactivated_at", "lockout_status",
+    )  # fmt: skip
+    fieldsets = (
+        (
+            "Account",
+            {
+                "fields": (
+                    "public_id", "username", "is_active", "deactivated_reason", "date_joined",
+                    "last_login", "reactivated_at", "lockout_status",
+                )
+            },
+        ),
+        ("Person and role", {"fields": (*services.PERSON_DETAIL_FIELDS, "change_reason")}),
+    )  # fmt: skip
+    actions = ("deactivate", "reactivate", "end_sessions", "release_lockout")
+
+    deactivate = reason_action(
+        service=lambda person, **kw: services.deactivate_person(person=person, **kw),
+        verb="Deactivate",
+        done="Accounts deactivated",
+    )
+    reactivate = reason_action(
+        service=lambda person, **kw: services.reactivate_person(person=person, **kw),
+        verb="Reactivate",
+        done="Accounts reactivated",
+    )
+    end_sessions = reason_action(
+        service=lambda person, **kw: services.end_sessions(person=person, **kw),
+        verb="End all sessions of",
+        done="Sessions ended for accounts",
+    )
+
+    @admin.action(
+        description="Release the sign-in lockout of the selected…", permissions=["change"]
+    )
+    def release_lockout(self, request, queryset):
+        released = 0
+        for person in queryset:
+            try:
+                services.release_lockout(person=person, actor=request.user)
+                released += 1
+            except services.AccountRuleError as error:
+                self.message_user(request, f"{person}: {error}", messages.WARNING)
+        if released:
+            self.message_user(request, f"Lockouts released: {released}.", messages.SUCCESS)
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, person):
+        return person.get_full_name()
+
+    @admin.display(description="Sign-in lockout")
+    def lockout_status(self, person):
+        if person.pk and selectors.is_locked_out(person):
+            return format_html("<strong>{}</strong>", "Locked out (use the action to release)")
+        return "Not locked"
+
+    def has_add_permission(self, request):
+        return False  # accounts come from invitations only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: their history must stay
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.PERSON_DETAIL_FIELDS
+        }
+        services.update_person(
+            person=obj,
+            actor=request.user,
+            reason=form.cleaned_data["change_reason"],
+            changes=changes,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no inline or many-to-many data here; groups follow the role (accounts/roles.py)
+
+
+# --- invitations and the audit record ------------------------------------------------------
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organization", "role", "state_label", "created_at", "expires_at")
+    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("email", "last_name", "organization__name")
+    list_select_related = ("organization",)
+    exclude = ("token_hash",)
+    actions = ("resend", "revoke")
+
+    @admin.display(description="State")
+    def state_label(self, invitation):
+        return invitation.get_state_display()
+
+    @admin.action(description="Send the selected invitations again", permissions=["manage"])
+    def resend(self, request, queryset):
+        for invitation in queryset:
+            try:
+                services.resend_invitation(invitation=invitation, actor=request.user)
+            except services.AccountRuleError as error:
+                self.message_user(request, f"{invitation.email}: {error}", messages.WARNING)
+
+    @admin.action(description="Withdraw the selected invitations", permissions=["manage"])
+    def revoke(self, request, queryset):
+        for invitation in queryset:
+            try:
+                services.revoke_invitation(invitation=invitation, actor=request.user)
+            except services.AccountRuleError as error:
+                self.message_user(request, f"{invitation.email}: {error}", messages.WARNING)
+
+    def has_manage_permission(self, request):
+        return policy.is_acting_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "action", "actor", "organization", "subject", "reason")
+    list_filter = ("action", "at")
+    search_fields = (
+        "reason", "actor__username", "actor__last_name", "subject__username",
+        "subject__last_name", "organization__name",
+    )  # fmt: skip
+    list_select_related = ("actor", "organization", "subject")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

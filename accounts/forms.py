@@ -1,10 +1,281 @@
+import re
+
 from allauth.account.forms import LoginForm
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html,
+    validate_password,
+)
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from referral_portal.roles import Role
+
+from .lockout import normalize_username
+from .models import Invitation, Organization, User
+
+PHONE = re.compile(r"^[0-9 ()+.\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+
+
+def clean_phone(value: str) -> str:
+    value = " ".join(value.split())
+    if value and (not PHONE.match(value) or sum(c.isdigit() for c in value) < 10):
+        raise ValidationError(
+            "Enter a telephone number with its area code, like 518-555-0123.", code="phone"
+        )
+    return value
 
 
 class PortalLoginForm(LoginForm):
     """Sign-in. django-axes counts failures by the username typed into `login`."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+
     def user_credentials(self):
         credentials = super().user_credentials()
         credentials["login"] = credentials.get("username") or credentials.get("login")
         return credentials
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application: the organization and the person who will administer it."""
+
+    admin_first_name = forms.CharField(label="First name", max_length=150)
+    admin_last_name = forms.CharField(label="Last name", max_length=150)
+    admin_email = forms.EmailField(
+        label="Work e-mail address",
+        help_text="The invitation to open the account goes here once we verify your organization.",
+    )
+    admin_job_title = forms.CharField(label="Job title", max_length=100)
+    admin_phone = forms.CharField(label="Work telephone", max_length=30)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "kind", "county", "street_address", "city", "postal_code", "phone",
+            "designating_agency", "designation_date",
+        ]  # fmt: skip
+        labels = {
+            "name": "Organization name",
+            "kind": "Kind of organization",
+            "county": "County of the main office",
+            "street_address": "Street address",
+            "postal_code": "ZIP code",
+            "phone": "Main telephone",
+            "designating_agency": "Designating agency",
+            "designation_date": "Date of designation",
+        }
+        help_texts = {
+            "designating_agency": "Social and legal services providers only: the State agency "
+            "that designated you to serve victims of trafficking.",
+            "designation_date": "For example 2024-03-15.",
+        }
+        widgets = {"designation_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Choose one")] + list(Organization.Kind.choices)
+        self.fields["designating_agency"].choices = [("", "Not a provider")] + list(
+            Organization.DesignatingAgency.choices
+        )
+        self.fields["county"].empty_label = "Choose a county"
+        self.fields["admin_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["admin_phone"].widget.attrs["autocomplete"] = "tel"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Your organization",
+                "name", "kind", "county", "street_address", "city", "postal_code", "phone",
+            ),
+            Fieldset(
+                "Designation (providers only)",
+                HTML(
+                    '<p class="form-text">Law-enforcement agencies and district attorneys '
+                    "leave these empty.</p>"
+                ),
+                "designating_agency", "designation_date",
+            ),
+            Fieldset(
+                "Who will administer the account",
+                HTML(
+                    '<p class="form-text">This person verifies their own colleagues and '
+                    "invites them to the portal.</p>"
+                ),
+                "admin_first_name", "admin_last_name", "admin_job_title", "admin_email",
+                "admin_phone",
+            ),
+        )  # fmt: skip
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].strip()
+        if not ZIP.match(value):
+            raise ValidationError("Enter a 5-digit ZIP code, like 12207.", code="zip")
+        return value
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_admin_phone(self):
+        return clean_phone(self.cleaned_data["admin_phone"])
+
+    def clean_designation_date(self):
+        value = self.cleaned_data.get("designation_date")
+        if value and value > timezone.localdate():
+            raise ValidationError("The designation date cannot be in the future.", code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") in Organization.PROVIDER_KINDS:
+            if not cleaned.get("designating_agency"):
+                self.add_error(
+                    "designating_agency", "Choose the agency that designated your organization."
+                )
+            if not cleaned.get("designation_date") and "designation_date" not in self.errors:
+                self.add_error("designation_date", "Enter the date of your designation.")
+        elif cleaned.get("kind"):
+            cleaned["designating_agency"] = ""
+            cleaned["designation_date"] = None
+        return cleaned
+
+    def administrator(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "first_name": data["admin_first_name"],
+            "last_name": data["admin_last_name"],
+            "email": data["admin_email"],
+            "job_title": data["admin_job_title"],
+            "phone": data["admin_phone"],
+        }
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["first_name", "last_name", "job_title", "email", "phone", "role"]
+        labels = {
+            "email": "Work e-mail address",
+            "phone": "Work telephone (optional)",
+            "job_title": "Job title (optional)",
+        }
+        help_texts = {"email": "The invitation link is sent here. It works once."}
+        widgets = {"role": forms.RadioSelect}
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+        if len(roles) == 1:
+            self.fields["role"].initial = roles[0]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(
+        label="Choose a username",
+        max_length=150,
+        help_text="Letters, digits and . - _ only. You type it each time you sign in.",
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 15 characters. A phrase of several unrelated words is easy to "
+        "remember and hard to guess. Your password manager is welcome.",
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_username(self):
+        username = normalize_username(self.cleaned_data["username"])
+        if len(username) < 3:
+            raise ValidationError("Use at least 3 characters.", code="short")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("That username is taken. Choose another.", code="taken")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords are not the same.")
+        if password1:
+            person = User(
+                username=cleaned.get("username", ""),
+                first_name=self.invitation.first_name,
+                last_name=self.invitation.last_name,
+                email=self.invitation.email,
+            )
+            try:
+                validate_password(password1, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    @staticmethod
+    def password_rules() -> str:
+        return password_validators_help_text_html()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the record of this change. Do not include details about any victim.",
+    )
+
+    def __init__(self, *args, label="Reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OrganizationDecisionForm(ReasonForm):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+
+    field_order = ["decision", "reason"]
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(d.verb, d.label) for d in decisions]
+        if len(decisions) == 1:
+            self.fields["decision"].initial = decisions[0].verb
+
+
+class OrganizationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All")] + list(Organization.Status.choices),
+    )
+    q = forms.CharField(label="Name or city", required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

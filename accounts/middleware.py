@@ -13,10 +13,13 @@ from django.urls.exceptions import Resolver404
 SESSION_STARTED = "portal_started_at"
 SESSION_LAST_SEEN = "portal_last_seen_at"
 
-# What a signed-in person without MFA may reach: enrolment itself and the way out.
+# What a signed-in person without MFA may reach: enrolment itself and the way out. Enrolment
+# asks for the password again when the sign-in is more than ACCOUNT_REAUTHENTICATION_TIMEOUT
+# old, so that page must be reachable too or the two would send the person round in a loop.
 MFA_ENROLMENT_URLS = frozenset(
     {
         "mfa_activate_totp",
+        "account_reauthenticate",
         "mfa_view_recovery_codes",
         "mfa_download_recovery_codes",
         "mfa_index",

@@ -1,14 +1,22 @@
+import hashlib
 import uuid
 
+import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from referral_portal.models import County
 from referral_portal.roles import Role
 
 
+# Change history by database trigger (reference/security.md 3.3). Password hashes and the
+# last-sign-in stamp are left out: one is a secret, the other changes at every sign-in and would
+# bury the changes that matter.
+@pghistory.track()
 class Organization(models.Model):
     class Kind(models.TextChoices):
         LAW_ENFORCEMENT = "law_enforcement", "Law-enforcement agency"
@@ -68,7 +76,27 @@ class Organization(models.Model):
                 | Q(status="declined")
                 | (~Q(designating_agency="") & Q(designation_date__isnull=False)),
                 name="org_provider_designated",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["applied", "verified", "declined", "suspended", "reinstated"]
+                ),
+                name="org_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "law_enforcement",
+                        "district_attorney",
+                        "social_services_provider",
+                        "legal_services_provider",
+                        "state_agency",
+                        "local_dss",
+                        "rhtp_provider",
+                    ]
+                ),  # fmt: skip
+                name="org_kind_valid",
+            ),
         ]
 
     def __str__(self):
@@ -83,6 +111,7 @@ class Organization(models.Model):
         return self.is_active and self.kind in self.REFERRING_KINDS
 
 
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person using the portal. Belongs to exactly one organization and holds one role."""
 
@@ -94,9 +123,22 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     deactivated_reason = models.CharField(max_length=500, blank=True)
+    # A reactivated account counts as used from this moment, so the inactivity sweep does not
+    # disable it again at once (last_login is still the old one).
+    reactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["organization", "role"], name="user_org_role_idx")]
+        constraints = [
+            # One account per e-mail address: invitations go to an address, and a second
+            # account for the same person would split their history.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[role.value for role in Role]), name="user_role_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -121,20 +163,141 @@ class User(AbstractUser):
         return self.is_active and self.organization is not None and self.organization.is_active
 
 
+class Invitation(models.Model):
+    """A single-use e-mailed link to open an account in one organization with one role.
+
+    Only the SHA-256 of the token is stored. The token is minted when the e-mail is sent
+    (accounts.handlers), so sending again replaces the earlier link; the first administrator's
+    invitation waits, unsent, until the State verifies the organization."""
+
+    class State(models.TextChoices):
+        AWAITING_VERIFICATION = "awaiting_verification", "Waiting for verification"
+        PENDING = "pending", "Being sent"
+        SENT = "sent", "Sent"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    role = models.CharField(max_length=20, choices=Role)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the organization may use it (at once for staff, on verification for applicants).
+    released_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitation"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""), name="invitation_token_unique"
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(accepted_at__isnull=False, accepted_by__isnull=False),
+                name="invitation_accepted_has_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+            models.CheckConstraint(
+                condition=Q(token_hash="") | Q(expires_at__isnull=False, sent_at__isnull=False),
+                name="invitation_token_expires",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[role.value for role in Role]), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation {self.public_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.released_at is None:
+            return self.State.AWAITING_VERIFICATION
+        if not self.token_hash:
+            return self.State.PENDING
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.SENT
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
 class AuditEvent(models.Model):
     """Who changed what, when and why, for organizations and accounts. Append-only: a
     database trigger refuses updates and deletes."""
+
+    class Action(models.TextChoices):
+        ORGANIZATION_APPLIED = "organization.applied", "Organization applied for access"
+        ORGANIZATION_VERIFIED = "organization.verified", "Organization verified"
+        ORGANIZATION_DECLINED = "organization.declined", "Application declined"
+        ORGANIZATION_SUSPENDED = "organization.suspended", "Organization suspended"
+        ORGANIZATION_REINSTATED = "organization.reinstated", "Organization reinstated"
+        ORGANIZATION_UPDATED = "organization.updated", "Organization details changed"
+        INVITATION_CREATED = "invitation.created", "Invitation created"
+        INVITATION_SENT = "invitation.sent", "Invitation e-mailed"
+        INVITATION_RESENT = "invitation.resent", "Invitation sent again"
+        INVITATION_REVOKED = "invitation.revoked", "Invitation withdrawn"
+        INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted, account opened"
+        PERSON_UPDATED = "person.updated", "Account details changed"
+        PERSON_DEACTIVATED = "person.deactivated", "Account deactivated"
+        PERSON_REACTIVATED = "person.reactivated", "Account reactivated"
+        PERSON_DISABLED_INACTIVE = "person.disabled_inactive", "Account disabled after inactivity"
+        SESSIONS_ENDED = "person.sessions_ended", "Sessions ended"
+        LOCKOUT_RELEASED = "person.lockout_released", "Sign-in lockout released"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )
-    action = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, choices=Action)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        "Invitation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=500, blank=True)
 

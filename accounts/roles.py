@@ -12,6 +12,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.change_user",
         "accounts.view_auditevent",
+        "accounts.view_invitation",
         "referral_portal.view_county",
         "referral_portal.view_outboxmessage",
         # release lockouts, end sessions, reset a lost authenticator

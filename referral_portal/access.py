@@ -83,6 +83,22 @@ RULES: dict[str, Rule] = {
     "usersessions_list": SIGNED_IN,
     "admin:*": ADMINS,
     # --- accounts: onboarding, staff, organizations (issue 3) ---
+    "accounts:apply": PUBLIC,
+    "accounts:apply_received": PUBLIC,
+    "accounts:invitation_link": PUBLIC,  # holds the invitation's secret; see accounts.views
+    "accounts:accept_invitation": PUBLIC,
+    "accounts:organization_list": ADMINS,
+    "accounts:organization_status": ADMINS,  # verify, decline, suspend, reinstate
+    # Organization administrators reach only their own organization and people (selectors).
+    "accounts:organization_detail": ORG_ADMINS,
+    "accounts:invite": ORG_ADMINS,
+    "accounts:invitation_resend": ORG_ADMINS,
+    "accounts:invitation_revoke": ORG_ADMINS,
+    "accounts:person_detail": ORG_ADMINS,
+    "accounts:person_deactivate": ORG_ADMINS,
+    "accounts:person_reactivate": ORG_ADMINS,
+    "accounts:person_release_lockout": ORG_ADMINS,
+    "accounts:person_end_sessions": ORG_ADMINS,
     # --- referrals: submission, drafts, attachments, referrer views (issue 4) ---
     # Referrers and their organization administrators submit and follow their referrals;
     # state staff and administrators may also open a submitted referral and its files (the

@@ -296,6 +296,17 @@ HOTLINE_TEXT = (
 )
 
 # --- accounts (issue 3) ---
+# Lockouts count the username typed, folded to lower case as sign-in is (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+# allauth's own "5/15m/key" limit in ACCOUNT_RATE_LIMITS stays: it also guards the
+# authenticator-code step. Releasing a lockout clears it together with axes' records.
+# Password-reset mail goes only to addresses with an account: otherwise the public form would
+# let anyone make the portal e-mail any address. The page shown is the same either way.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Change history of Organization and User (pghistory triggers) gets its who-and-which-request
+# context from the security section's HistoryContextMiddleware, so none is added here.
+# Public "apply for access" form: applications per address per hour (django-ratelimit syntax).
+ACCOUNTS_APPLY_RATE = env("ACCOUNTS_APPLY_RATE", default="5/h")
 
 # --- referrals (issue 4) ---
 # ArrayField (choice lists on a referral) needs the postgres app for its checks and form fields.
