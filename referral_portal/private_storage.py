@@ -58,12 +58,17 @@ def read_decrypted(name: str, *, context: str) -> bytes:
     return crypto.decrypt_bytes(sealed, context=context)
 
 
+def needs_reencryption(name: str) -> bool:
+    sealed = _path(name).read_bytes()[:80]
+    return crypto.key_id_of(sealed.decode("latin-1")) != settings.FIELD_ENCRYPTION_ACTIVE_KEY
+
+
 def reencrypt(name: str, *, context: str) -> bool:
     """Rewrite one file under the active key. Returns False if it already used that key."""
+    if not needs_reencryption(name):
+        return False
     path = _path(name)
     sealed = path.read_bytes()
-    if crypto.key_id_of(sealed.decode("latin-1")) == settings.FIELD_ENCRYPTION_ACTIVE_KEY:
-        return False
     data = crypto.decrypt_bytes(sealed, context=context)
     temporary = path.with_suffix(".part")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

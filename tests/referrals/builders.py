@@ -15,10 +15,8 @@ fake = Faker("en_US")
 
 
 def police_organization(**kwargs):
-    return OrganizationFactory(
-        kind=Organization.Kind.LAW_ENFORCEMENT, designating_agency="", designation_date=None,
-        **kwargs,
-    )  # fmt: skip
+    values = {"kind": Organization.Kind.LAW_ENFORCEMENT, "designating_agency": ""}
+    return OrganizationFactory(**{**values, "designation_date": None, **kwargs})
 
 
 def complete_fields(organization) -> dict:
@@ -69,15 +67,38 @@ def draft(user=None, **overrides) -> Referral:
     user = user or UserFactory()
     referral = services.start_draft(user=user)
     values = {**complete_fields(user.organization), **overrides}
-    counties = values.pop("trafficking_counties", None)
+    albany = [County.objects.get(name="Albany")]
+    counties = values.pop("trafficking_counties", albany)
     for name, value in values.items():
         setattr(referral, name, value)
     services.refresh_blind_indexes(referral)
     referral.save()
-    referral.trafficking_counties.set(counties or [County.objects.get(name="Albany")])
+    referral.trafficking_counties.set(counties)
     return referral
 
 
 def submitted(user=None, **overrides) -> Referral:
     referral = draft(user, **overrides)
     return services.submit_referral(referral=referral, user=referral.created_by)
+
+
+# How to reach each state from a submitted referral, through the declared transitions only.
+PATHS = {
+    "submitted": [],
+    "info_requested": ["request_information"],
+    "info_provided": ["request_information", "provide_information"],
+    "confirmed": ["confirm"],
+    "declined": ["decline"],
+    "appealed": ["decline", "appeal"],
+    "withdrawn": ["withdraw"],
+}
+
+
+def in_state(status: str, user=None, **overrides) -> Referral:
+    if status == "draft":
+        return draft(user, **overrides)
+    referral = submitted(user, **overrides)
+    for step in PATHS[status]:
+        getattr(referral, step)()
+        referral.save()
+    return referral
