@@ -56,4 +56,56 @@ def deployment_policies(app_configs, **kwargs):
         problems.append(Error("A shared cache is needed (TOTP replay, limits)", id="portal.E017"))
     if getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None):
         problems.append(Error("MFA_TOTP_INSECURE_BYPASS_CODE must not be set", id="portal.E018"))
+    for middleware, check_id in REQUIRED_MIDDLEWARE.items():
+        if middleware not in settings.MIDDLEWARE:
+            problems.append(Error(f"{middleware} is not installed", id=check_id))
+    problems.extend(_csp_problems(getattr(settings, "SECURE_CSP", None) or {}))
+    problems.extend(_logging_problems())
+    return problems
+
+
+# Middleware that carries a protection the portal relies on (docs/security.md).
+REQUIRED_MIDDLEWARE = {
+    "referral_portal.middleware.NoStoreMiddleware": "portal.E019",
+    "referral_portal.access.AccessRuleMiddleware": "portal.E020",
+    "referral_portal.middleware.ClearSiteDataOnLogoutMiddleware": "portal.E021",
+    "referral_portal.middleware.HistoryContextMiddleware": "portal.E022",
+}
+_INLINE = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "data:", "http:", "https:"}
+
+
+def _csp_problems(csp):
+    """No inline or evaluated script, no inline <style>, no plugins, no framing, no <base>.
+    style-src-attr may allow inline attributes: docs/decisions/0003-csp-and-nysds.md."""
+    problems = []
+    scripts = set(csp.get("script-src", csp.get("default-src", [])))
+    styles = set(csp.get("style-src", csp.get("default-src", [])))
+    if not scripts or scripts & _INLINE:
+        problems.append(Error("CSP script-src must not allow inline or eval", id="portal.E023"))
+    if not styles or styles & _INLINE:
+        problems.append(Error("CSP style-src must not allow inline <style>", id="portal.E024"))
+    for directive in ("object-src", "frame-ancestors", "base-uri"):
+        if list(csp.get(directive, [])) != ["'none'"]:
+            problems.append(Error(f"CSP {directive} must be 'none'", id="portal.E025"))
+    return problems
+
+
+def _logging_problems():
+    """Every configured log handler redacts personal data, and error reports hide requests."""
+    problems = []
+    logging = getattr(settings, "LOGGING", {}) or {}
+    filters = logging.get("filters", {})
+    redacting = {
+        name
+        for name, spec in filters.items()
+        if spec.get("()") == "referral_portal.logging.RedactPersonalDataFilter"
+    }
+    for name, handler in logging.get("handlers", {}).items():
+        if not redacting & set(handler.get("filters", [])):
+            problems.append(
+                Error(f"Log handler {name!r} has no redaction filter", id="portal.E026")
+            )
+    reporter = getattr(settings, "DEFAULT_EXCEPTION_REPORTER_FILTER", "")
+    if reporter != "referral_portal.logging.PortalExceptionReporterFilter":
+        problems.append(Error("Error reports would show request data", id="portal.E027"))
     return problems
