@@ -19,7 +19,10 @@ from .models import Status
 
 @require_GET
 def referral_list(request):
-    drafts = selectors.drafts_of(request.user).only("public_id", "created_at", "updated_at")
+    # status is always loaded: the state machine reads it when a row is built.
+    drafts = selectors.drafts_of(request.user).only(
+        "public_id", "status", "created_at", "updated_at"
+    )
     referrals = selectors.submitted_referrals_for_list(request.user)
     return render(
         request,
