@@ -41,10 +41,17 @@ def enqueue(kind: str, **payload) -> OutboxMessage:
 
 
 def _relay_soon():
+    from .celery import app
     from .tasks import relay_outbox
 
     try:
-        relay_outbox.apply_async(retry=False)
+        # A connection of its own that gives up at once: with the broker down, kombu's default
+        # connection retry (about 6 s per call) would hold the person's request after their
+        # change was already saved (tests/routing/test_worker.py, Redis stopped).
+        with app.connection_for_write(
+            connect_timeout=1, transport_options={"max_retries": 0}
+        ) as connection:
+            relay_outbox.apply_async(retry=False, connection=connection)
     except Exception:  # noqa: BLE001 - broker down: the beat relay will pick the row up
         logger.warning("outbox fast path unavailable; beat relay will deliver")
 

@@ -64,6 +64,8 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def post(endpoint, delivery) -> WebhookResult:
+    if not endpoint.url.startswith(("https://", "http://")):
+        return WebhookResult(False, "unsupported address")
     body = body_for(delivery)
     request = urllib.request.Request(  # noqa: S310 - the scheme is validated on the model
         endpoint.url,
@@ -76,8 +78,6 @@ def post(endpoint, delivery) -> WebhookResult:
             IDEMPOTENCY_HEADER: str(delivery.public_id),
         },
     )
-    if not endpoint.url.startswith(("https://", "http://")):
-        return WebhookResult(False, "unsupported address")
     try:
         with _opener.open(request, timeout=settings.ROUTING_WEBHOOK_TIMEOUT_SECONDS) as response:
             status = response.status

@@ -2,15 +2,17 @@
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from referral_portal.audit import AccessLog
 from referral_portal.roles import Role
-from referrals.models import EventKind, NoticeKind, ReferralEvent
+from referrals.models import ConsentScope, EventKind, NoticeKind, ReferralEvent
 from referrals.services import store_notice
 from routing.models import DeliveryState, RoutingDelivery
+from routing.rules import propose_destinations
 from routing.services import report_outcome
 from tests.factories import UserFactory
 from tests.routing.conftest import drain, route
@@ -271,3 +273,21 @@ def test_the_nav_links_by_role(client, albany_case):
     assert 'href="/cases/"' in client.get("/").content.decode()
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
     assert 'href="/cases/deliveries/"' in client.get("/").content.decode()
+
+
+def test_the_reviewer_sees_where_the_case_will_go_and_what_is_blocked():
+    referral = confirmed_referral(
+        county="Queens", consent_scopes=[ConsentScope.SHARE_WITH_RHTP], estimated_age=15,
+        date_of_birth=None, immigration_status="undocumented",
+    )  # fmt: skip
+    proposal = propose_destinations(
+        referral=referral, appears_eligible=True, county=referral.county_of_residence,
+        add_other=True,
+    )  # fmt: skip
+
+    html = render_to_string("routing/_proposal.html", {"proposal": proposal})
+
+    assert "New York City Human Resources Administration" in html
+    assert "Will not be sent" in html and "has not consented" in html
+    assert "New York City South RHTP Provider (demo)" in html and "Will be sent" in html
+    assert "Safe Harbour" in html and "HHS" in html
