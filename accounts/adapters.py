@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 
 from referral_portal import crypto
 
@@ -36,6 +38,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         if user is not None and not user.may_act:
             return None
         return user
+
+    def post_login(self, request, user, **kwargs):
+        """A person without an authenticator goes straight to setting one up, which allauth
+        guards with re-authentication. Having typed the password seconds ago counts as that
+        (for ACCOUNT_REAUTHENTICATION_TIMEOUT), so they are not asked for it twice."""
+        if not is_mfa_enabled(user):
+            record_authentication(request, user, method="password", reauthenticated=True)
+        return super().post_login(request, user, **kwargs)
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):

@@ -52,7 +52,16 @@ ACCOUNTS = [
 ]
 
 
-def _organization(fake: Faker, spec: DemoOrganization) -> Organization:
+def _faker(key: str) -> Faker:
+    """A Faker seeded for one record, so each record's values are the same whether or not the
+    others already exist (running the seed twice changes nothing and returns the same list)."""
+    fake = Faker("en_US")
+    fake.seed_instance(f"2026:{key}")
+    return fake
+
+
+def _organization(spec: DemoOrganization) -> Organization:
+    fake = _faker(spec.key)
     name = spec.name_pattern.format(last=fake.last_name(), city=fake.city())
     existing = Organization.objects.filter(name=name).first()
     if existing:
@@ -73,7 +82,9 @@ def _organization(fake: Faker, spec: DemoOrganization) -> Organization:
     )
 
 
-def _account(fake: Faker, rng: random.Random, username, role, organization) -> dict:
+def _account(username, role, organization) -> dict:
+    fake = _faker(username)
+    rng = random.Random(f"2026:{username}")  # noqa: S311 - demo data, not a real secret
     first, last = fake.first_name(), fake.last_name()
     password = "-".join(fake.words(nb=4, unique=True)) + f"-{rng.randint(10, 99)}"
     secret = base64.b32encode(rng.randbytes(20)).decode()
@@ -104,11 +115,7 @@ def _account(fake: Faker, rng: random.Random, username, role, organization) -> d
 
 @transaction.atomic
 def seed() -> list[dict]:
-    fake = Faker("en_US")
-    fake.seed_instance(2026)
-    rng = random.Random(2026)  # noqa: S311 - fake demo data, not a secret in any real sense
-    organizations = {spec.key: _organization(fake, spec) for spec in ORGANIZATIONS}
+    organizations = {spec.key: _organization(spec) for spec in ORGANIZATIONS}
     return [
-        _account(fake, rng, username, role, organizations[org_key])
-        for username, role, org_key in ACCOUNTS
+        _account(username, role, organizations[org_key]) for username, role, org_key in ACCOUNTS
     ]

@@ -535,7 +535,7 @@ def disable_inactive_accounts(*, now=None) -> int:
     disabled = 0
     with transaction.atomic():
         stale = (
-            User.objects.select_for_update(skip_locked=True)
+            User.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(is_active=True)
             # PostgreSQL's GREATEST skips NULLs: never signed in or never reactivated is fine.
             .alias(last_used=Greatest("date_joined", "last_login", "reactivated_at"))
