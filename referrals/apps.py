@@ -5,4 +5,4 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self):
-        from . import handlers  # noqa: F401 - registers the outbox handlers
+        from . import checks, handlers  # noqa: F401 - system checks and outbox handlers

@@ -10,10 +10,12 @@ the stored referral and adds the completeness rules; the same rules back the rev
 import re
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.models import construct_instance
 from django.utils import timezone
+from django.utils.html import escape
 
 from referral_portal.models import County
 
@@ -386,7 +388,32 @@ class TraffickingStep(StepForm):
                 self.initial[f"indicators_{group}"] = [
                     value for value in referral.indicators if value.startswith(group + "_")
                 ]
-        self.fields["indicators_force"].help_text = MINOR_INDICATOR_NOTE
+        self.helper.layout = Layout(
+            "trafficking_types",
+            "trafficking_counties",
+            "places",
+            "trafficking_began",
+            "trafficking_ended",
+            "industry",
+            "industry_other",
+            Fieldset(
+                "Signs of force, fraud or coercion",
+                HTML(
+                    '<p class="form-text" id="indicators-note">'
+                    "Choose every sign you know of. " + escape(MINOR_INDICATOR_NOTE) + "</p>"
+                ),
+                "indicators_force",
+                "indicators_fraud",
+                "indicators_coercion",
+                css_class="referral-indicators",
+                aria_describedby="indicators-note",
+            ),
+            "narrative",
+            "willing_to_assist",
+            "arrested",
+            "law_enforcement_agency",
+            "agency_case_number",
+        )
         if self.is_police:
             self.fields[
                 "agency_case_number"
