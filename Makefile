@@ -19,6 +19,9 @@ format:
 bench:          ## records figures in docs/benchmarks.md
 	./scripts/bench.sh
 
+scan:           ## wapiti and sqlmap against the portal on 127.0.0.1, bounded; reports in .run/scan/
+	./scripts/scan.sh
+
 vendor:         ## refresh the pinned NYSDS copies under static/vendor/
 	./scripts/refresh_vendor.sh
 
