@@ -125,6 +125,20 @@ RULES: dict[str, Rule] = {
         Role.ADMINISTRATOR,
     ),  # fmt: skip
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
+    # State reviewers, supervisors and administrators see the queue and every case; only
+    # reviewers and supervisors act on one (confirmations.services checks who is assigned).
+    "confirmations:queue": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:case": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:claim": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:release": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:reassign": only(Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:request_information": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:consultation": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:extension": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:confirm": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:decline": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    # The referring organization appeals a decline (another organization's referral: 404).
+    "confirmations:appeal": only(Role.REFERRER, Role.ORG_ADMIN),
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # Receiving agencies see only cases routed to their organization (routing.selectors).
     "routing:case_list": only(Role.RECEIVING_AGENCY),

@@ -327,6 +327,26 @@ REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
 FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.BoundedMemoryFileUploadHandler"]
 
 # --- confirmations: review and decision (issue 5) ---
+# A decision (confirm or decline) needs a recorded consultation with the other agency.
+CONFIRMATIONS_REQUIRE_CONSULTATION = env.bool("CONFIRMATIONS_REQUIRE_CONSULTATION", default=True)
+# Whether the decision clock stops while the referrer answers a request for information; when
+# on, the due date moves later by the business days spent waiting.
+CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION = env.bool(
+    "CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION", default=False
+)
+# Appeals of a decline (18 NYCRR Part 765 names the process, not its time limits): calendar days
+# after the decline to appeal, and business days the State has to decide an appeal.
+CONFIRMATIONS_APPEAL_PERIOD_DAYS = env.int("CONFIRMATIONS_APPEAL_PERIOD_DAYS", default=30)
+CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS = env.int(
+    "CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS", default=REFERRAL_DECISION_BUSINESS_DAYS
+)
+CONFIRMATIONS_QUEUE_PAGE_SIZE = env.int("CONFIRMATIONS_QUEUE_PAGE_SIZE", default=25)
+from celery.schedules import crontab as _review_crontab  # noqa: E402 - kept inside this section
+
+CELERY_BEAT_SCHEDULE["confirmations-deadlines"] = {
+    "task": "confirmations.tasks.send_deadline_reminders",
+    "schedule": _review_crontab(hour=7, minute=0),  # reviewers and supervisors, once a day
+}
 
 # --- routing (issue 6) ---
 # Deadlines for the receiving agency, in New York State business days from the case's arrival

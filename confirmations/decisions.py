@@ -1,0 +1,303 @@
+"""Decisions: confirm (and route), decline, appeal, and the decision on appeal.
+
+Each runs in one transaction with the referral row locked and the form's version checked, so
+when two people act at once exactly one decision is recorded and the other gets StaleReferral
+(the view turns it into a clear message). The database backs this: one Decision per stage.
+Notices are rendered and stored in the same transaction; routing is written there too, through
+routing.services.route_confirmed_referral.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from referral_portal import outbox
+from referral_portal.business_days import add_business_days
+from referral_portal.roles import Role
+from referrals.models import EventKind, Referral, Status
+from referrals.services import record_event, store_notice
+from routing import rules as routing_rules
+from routing import services as routing_services
+
+from . import notices
+from .choices import DECIDABLE_STATUSES, AppealOutcome, Basis, DeclineReason
+from .choices import DecisionOutcome as Outcome
+from .choices import DecisionStage as Stage
+from .models import Appeal, Consultation, Decision
+from .services import ReviewRefused, check_assigned, locked_referral
+
+DECIDED = "confirmations.decided"
+APPEAL_FILED = "confirmations.appeal_filed"
+REFERRING_ROLES = frozenset({Role.REFERRER, Role.ORG_ADMIN})
+
+
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    """What the reviewer records when confirming; routing uses all but the basis and note."""
+
+    basis: str
+    appears_eligible: bool
+    county: object  # a County, or None when not known
+    minor: bool
+    add_other: bool = False
+    note: str = ""
+
+    def check(self) -> None:
+        if self.basis not in Basis.values:
+            raise ReviewRefused("Choose the basis of the confirmation.")
+
+
+def proposal_for(referral: Referral, facts: ConfirmationFacts):
+    """routing's proposal for these facts (the reviewer's minor finding included)."""
+    referral.minor_at_referral = facts.minor
+    return routing_rules.propose_destinations(
+        referral=referral,
+        appears_eligible=facts.appears_eligible,
+        county=facts.county,
+        add_other=facts.add_other,
+    )
+
+
+def unsaved_confirmation(referral, reviewer, facts, *, stage=Stage.INITIAL) -> Decision:
+    return Decision(
+        referral=referral, stage=stage, outcome=Outcome.CONFIRMED, basis=facts.basis,
+        appears_eligible=facts.appears_eligible, county_of_residence=facts.county,
+        minor=facts.minor, add_other_destination=facts.add_other, note=facts.note,
+        decided_by=reviewer, decided_at=timezone.now(), referral_version=referral.version,
+    )  # fmt: skip
+
+
+def clean_decline_reasons(reasons, note: str) -> list[str]:
+    chosen = [value for value in DeclineReason.values if value in set(reasons)]
+    if not chosen or len(chosen) != len(set(reasons)):
+        raise ReviewRefused("Choose at least one reason from the list.")
+    if DeclineReason.OTHER in chosen and not (note or "").strip():
+        raise ReviewRefused("Explain the other reason in the note.")
+    return chosen
+
+
+def unsaved_decline(referral, reviewer, reasons, note, *, stage=Stage.INITIAL) -> Decision:
+    return Decision(
+        referral=referral, stage=stage, outcome=Outcome.DECLINED,
+        decline_reasons=clean_decline_reasons(reasons, note), note=(note or "").strip(),
+        decided_by=reviewer, decided_at=timezone.now(), referral_version=referral.version,
+    )  # fmt: skip
+
+
+def appeal_deadline(decided_at) -> date:
+    return timezone.localdate(decided_at) + timedelta(
+        days=settings.CONFIRMATIONS_APPEAL_PERIOD_DAYS
+    )
+
+
+def confirmation_notices(referral, decision, proposal) -> list[notices.NoticeContent]:
+    kwargs = {"referral": referral, "decision": decision, "destinations": proposal.allowed,
+              "blocked": proposal.blocked}  # fmt: skip
+    return [
+        notices.confirmation_notice(**kwargs),
+        notices.referring_organization_notice(**kwargs),
+    ]
+
+
+def decline_notices(referral, decision, *, upheld=False) -> list[notices.NoticeContent]:
+    deadline = None if upheld else appeal_deadline(decision.decided_at)
+    return [
+        notices.decline_notice(
+            referral=referral, decision=decision, appeal_deadline=deadline, upheld=upheld
+        )
+    ]
+
+
+def _issue(referral, contents, reviewer) -> None:
+    for content in contents:
+        store_notice(
+            referral=referral, kind=content.kind, pdf=notices.render_pdf(content),
+            issued_by=reviewer,
+        )  # fmt: skip
+
+
+def _check_consulted(locked: Referral) -> None:
+    if settings.CONFIRMATIONS_REQUIRE_CONSULTATION and not (
+        Consultation.objects.filter(referral=locked).exists()
+    ):
+        raise ReviewRefused(
+            "Record the consultation with the other agency (OTDA or DCJS) before deciding."
+        )
+
+
+def _check_decidable(locked: Referral, reviewer) -> None:
+    check_assigned(locked, reviewer)
+    if locked.status not in DECIDABLE_STATUSES:
+        raise ReviewRefused(
+            f"Referral {locked.reference} cannot be decided now: it is "
+            f"{locked.get_status_display().lower()}."
+        )
+    _check_consulted(locked)
+
+
+def _confirm_and_route(locked, reviewer, facts, *, stage, transition, event_kind) -> Decision:
+    decision = unsaved_confirmation(locked, reviewer, facts, stage=stage)
+    proposal = proposal_for(locked, facts)
+    decision.save()
+    previous = locked.status
+    getattr(locked, transition)()
+    locked.save()
+    record_event(
+        referral=locked, actor=reviewer, kind=event_kind, from_status=previous,
+        note=f"Basis: {Basis(facts.basis).label}.",
+    )  # fmt: skip
+    routing_services.route_confirmed_referral(
+        referral=locked, destinations=proposal.allowed, actor=reviewer
+    )
+    _issue(locked, confirmation_notices(locked, decision, proposal), reviewer)
+    outbox.enqueue(DECIDED, decision=str(decision.public_id))
+    return decision
+
+
+# --- the first decision ------------------------------------------------------------------------
+def confirm_referral(
+    *, referral: Referral, reviewer, facts: ConfirmationFacts, expected_version: int
+) -> Decision:
+    facts.check()
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        _check_decidable(locked, reviewer)
+        return _confirm_and_route(
+            locked, reviewer, facts, stage=Stage.INITIAL, transition="confirm",
+            event_kind=EventKind.CONFIRMED,
+        )  # fmt: skip
+
+
+def decline_referral(
+    *, referral: Referral, reviewer, reasons, note: str, expected_version: int
+) -> Decision:
+    clean_decline_reasons(reasons, note)
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        _check_decidable(locked, reviewer)
+        decision = unsaved_decline(locked, reviewer, reasons, note)
+        decision.save()
+        previous = locked.status
+        locked.decline()
+        locked.save()
+        record_event(
+            referral=locked, actor=reviewer, kind=EventKind.DECLINED, from_status=previous,
+            note="; ".join(decision.get_decline_reasons_display()),
+        )  # fmt: skip
+        _issue(locked, decline_notices(locked, decision), reviewer)
+        outbox.enqueue(DECIDED, decision=str(decision.public_id))
+    return decision
+
+
+# --- appeals -------------------------------------------------------------------------------------
+def may_appeal(user, referral: Referral) -> bool:
+    return (
+        user.is_authenticated
+        and user.role in REFERRING_ROLES
+        and user.may_act
+        and user.organization_id == referral.organization_id
+    )
+
+
+def appeal_open_until(referral: Referral) -> date | None:
+    """The last day to appeal, or None when the referral cannot be appealed (not declined, or
+    already appealed)."""
+    if referral.status != Status.DECLINED or Appeal.objects.filter(referral=referral).exists():
+        return None
+    return appeal_deadline(referral.decided_at)
+
+
+def file_appeal(*, referral: Referral, user, statement: str) -> Appeal:
+    statement = (statement or "").strip()
+    if not statement:
+        raise ReviewRefused("Write why the decision should change.")
+    with transaction.atomic():
+        locked = locked_referral(referral)
+        if not may_appeal(user, locked):
+            raise ReviewRefused("Only the referring organization can appeal this decision.")
+        last_day = appeal_open_until(locked)
+        if last_day is None:
+            raise ReviewRefused(f"Referral {locked.reference} cannot be appealed.")
+        if timezone.localdate() > last_day:
+            raise ReviewRefused(f"The time to appeal ended on {last_day:%B %-d, %Y}.")
+        first = Decision.objects.filter(referral=locked, stage=Stage.INITIAL).first()
+        if first is None or first.outcome != Outcome.DECLINED:
+            raise ReviewRefused(f"Referral {locked.reference} has no decline to appeal.")
+        appeal = Appeal.objects.create(
+            referral=locked, statement=statement, filed_by=user, declined_by=first.decided_by
+        )
+        previous = locked.status
+        locked.appeal()
+        # A different reviewer decides: the appeal goes back to the queue unassigned, with its
+        # own deadline.
+        locked.assigned_reviewer = None
+        locked.due_at = add_business_days(
+            timezone.now(), settings.CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS
+        )
+        locked.save()
+        record_event(
+            referral=locked, actor=user, kind=EventKind.APPEALED, from_status=previous,
+        )  # fmt: skip
+        outbox.enqueue(APPEAL_FILED, appeal=str(appeal.public_id))
+    return appeal
+
+
+def _locked_appeal(locked: Referral, reviewer) -> Appeal:
+    check_assigned(locked, reviewer)
+    if locked.status != Status.APPEALED:
+        raise ReviewRefused(f"Referral {locked.reference} has no appeal waiting for a decision.")
+    appeal = Appeal.objects.select_for_update().get(referral=locked)
+    if appeal.declined_by_id == reviewer.pk:
+        raise ReviewRefused("A different reviewer must decide the appeal.")
+    return appeal
+
+
+def overturn_appeal(
+    *, referral: Referral, reviewer, facts: ConfirmationFacts, expected_version: int
+) -> Decision:
+    """The decline is overturned: the referral is confirmed and routed like any other."""
+    facts.check()
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        appeal = _locked_appeal(locked, reviewer)
+        decision = _confirm_and_route(
+            locked, reviewer, facts, stage=Stage.APPEAL, transition="overturn_on_appeal",
+            event_kind=EventKind.APPEAL_OVERTURNED,
+        )  # fmt: skip
+        _close_appeal(appeal, reviewer, decision, AppealOutcome.OVERTURNED)
+    return decision
+
+
+def uphold_appeal(*, referral: Referral, reviewer, note: str, expected_version: int) -> Decision:
+    note = (note or "").strip()
+    if not note:
+        raise ReviewRefused("Explain why the decline is upheld.")
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        appeal = _locked_appeal(locked, reviewer)
+        first = Decision.objects.get(referral=locked, stage=Stage.INITIAL)
+        decision = unsaved_decline(
+            locked, reviewer, first.decline_reasons, note, stage=Stage.APPEAL
+        )
+        decision.save()
+        previous = locked.status
+        locked.uphold_on_appeal()
+        locked.save()
+        record_event(
+            referral=locked, actor=reviewer, kind=EventKind.APPEAL_UPHELD, from_status=previous
+        )
+        _issue(locked, decline_notices(locked, decision, upheld=True), reviewer)
+        _close_appeal(appeal, reviewer, decision, AppealOutcome.UPHELD)
+        outbox.enqueue(DECIDED, decision=str(decision.public_id))
+    return decision
+
+
+def _close_appeal(appeal: Appeal, reviewer, decision: Decision, outcome: str) -> None:
+    appeal.outcome = outcome
+    appeal.decided_by = reviewer
+    appeal.decided_at = decision.decided_at
+    appeal.decision = decision
+    appeal.save()

@@ -1,0 +1,195 @@
+"""Reads for the review, depending on who asks. People outside the queue's roles see nothing,
+and a referral they may not see is a 404 (referrals.selectors decides)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from referral_portal.audit import viewers_of
+from referral_portal.business_days import business_time_left
+from referrals import selectors as referral_selectors
+from referrals.models import Referral, Status
+from routing.selectors import deliveries_of_referral
+
+from .choices import QUEUE_STATUSES
+from .models import Appeal, Decision
+from .services import QUEUE_ROLES, open_clock_pause
+
+QUEUE_COLUMNS = (
+    "public_id", "reference", "status", "submitted_at", "due_at", "minor_at_referral",
+    "sex_trafficking", "labor_trafficking", "county_of_residence", "assigned_reviewer",
+    "organization",
+)  # fmt: skip
+
+
+# --- time left -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimeLeft:
+    days: int
+    hours: int
+    overdue: bool
+    paused: bool = False
+
+    @property
+    def text(self) -> str:
+        """In words: the queue marks overdue with text, not with colour alone."""
+        if self.paused:
+            return "Clock paused: waiting for the referrer"
+        if self.overdue:
+            if self.days >= 1:
+                return f"Overdue by {self.days} business day{'s' if self.days != 1 else ''}"
+            if self.hours >= 1:
+                return f"Overdue by {self.hours} hour{'s' if self.hours != 1 else ''}"
+            return "Overdue"
+        if self.days == 0:
+            if self.hours == 0:
+                return "Due within the hour"
+            return f"Due today: {self.hours} hour{'s' if self.hours != 1 else ''} left"
+        days = f"{self.days} business day{'s' if self.days != 1 else ''}"
+        if self.hours:
+            return f"{days} and {self.hours} hour{'s' if self.hours != 1 else ''} left"
+        return f"{days} left"
+
+
+def time_left(due_at: datetime | None, now: datetime, *, paused: bool = False) -> TimeLeft | None:
+    if due_at is None:
+        return None
+    if paused:
+        return TimeLeft(0, 0, overdue=False, paused=True)
+    days, hours = business_time_left(due_at, now)
+    if now >= due_at:
+        return TimeLeft(-days, hours, overdue=True)
+    return TimeLeft(days, hours, overdue=False)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+def may_review(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role in QUEUE_ROLES
+
+
+def _queue_base(user) -> QuerySet[Referral]:
+    if not may_review(user):
+        return Referral.objects.none()
+    return referral_selectors.referrals_visible_to(user).filter(status__in=QUEUE_STATUSES)
+
+
+def _apply_filters(referrals, user, filters: dict) -> QuerySet[Referral]:
+    if filters.get("county"):
+        referrals = referrals.filter(county_of_residence=filters["county"])
+    kind = filters.get("trafficking")
+    if kind == "sex":
+        referrals = referrals.filter(sex_trafficking=True)
+    elif kind == "labor":
+        referrals = referrals.filter(labor_trafficking=True)
+    elif kind == "both":
+        referrals = referrals.filter(sex_trafficking=True, labor_trafficking=True)
+    if filters.get("minor") in ("yes", "no"):
+        referrals = referrals.filter(minor_at_referral=filters["minor"] == "yes")
+    reviewer = filters.get("reviewer")
+    if reviewer == "mine":
+        referrals = referrals.filter(assigned_reviewer=user)
+    elif reviewer == "unassigned":
+        referrals = referrals.filter(assigned_reviewer__isnull=True)
+    if filters.get("reference"):
+        referrals = referrals.filter(reference=filters["reference"])
+    return referrals
+
+
+def review_queue(user, filters: dict | None = None) -> QuerySet[Referral]:
+    """Open referrals (and appeals), answered questions first ("information provided"), then
+    by deadline. One query per page, whatever the number of referrals: the columns the list
+    shows, its county and reviewer joined, the paused clock as a subquery."""
+    filters = filters or {}
+    referrals = _apply_filters(_queue_base(user), user, filters)
+    if filters.get("status") in QUEUE_STATUSES:
+        referrals = referrals.filter(status=filters["status"])
+    return (
+        referrals.select_related("county_of_residence", "assigned_reviewer")
+        .only(*QUEUE_COLUMNS, "county_of_residence__name", "assigned_reviewer__first_name",
+              "assigned_reviewer__last_name", "assigned_reviewer__username")
+        .annotate(
+            information_provided=ExpressionWrapper(
+                Q(status=Status.INFO_PROVIDED), output_field=BooleanField()
+            ),
+            clock_paused=open_clock_pause(),
+        )
+        .order_by("-information_provided", "due_at", "id")
+    )  # fmt: skip
+
+
+def status_counts(user, filters: dict | None = None) -> list[dict]:
+    """How many referrals in each queue status, under the other filters. One query."""
+    referrals = _apply_filters(_queue_base(user), user, filters or {})
+    totals = referrals.aggregate(
+        **{status: Count("id", filter=Q(status=status)) for status in QUEUE_STATUSES}
+    )
+    return [
+        {"status": status, "label": Status(status).label, "count": totals[status] or 0}
+        for status in QUEUE_STATUSES
+    ]
+
+
+def with_time_left(rows, now: datetime) -> list:
+    for row in rows:
+        row.time_left = time_left(row.due_at, now, paused=getattr(row, "clock_paused", False))
+    return rows
+
+
+# --- the case page -------------------------------------------------------------------------------
+def case_for(user, public_id) -> Referral:
+    if not may_review(user):
+        raise Http404("No such referral")
+    return get_object_or_404(
+        referral_selectors.referrals_visible_to(user)
+        .exclude(status=Status.DRAFT)
+        .select_related(
+            "organization", "county_of_residence", "assigned_reviewer", "submitted_by",
+            "created_by",
+        )
+        .annotate(clock_paused=open_clock_pause()),
+        public_id=public_id,
+    )  # fmt: skip
+
+
+def possible_duplicates(referral: Referral) -> list[Referral]:
+    """Referrals of the same person by blind index (both directions), reference and status
+    only."""
+    columns = ("public_id", "reference", "status", "submitted_at")
+    earlier = referral.possible_duplicates.only(*columns)
+    later = referral.later_possible_duplicates.only(*columns)
+    return sorted({r.pk: r for r in [*earlier, *later]}.values(), key=lambda r: r.submitted_at or 0)
+
+
+def case_context(user, referral: Referral, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    decisions = list(
+        Decision.objects.filter(referral=referral).select_related(
+            "decided_by", "county_of_residence"
+        )
+    )
+    return {
+        "referral": referral,
+        "counties": referral.trafficking_counties.all(),
+        "attachments": referral.attachments.select_related("information_request"),
+        "notices": referral_selectors.notices_visible_to(user, referral),
+        "events": referral_selectors.timeline_for(user, referral),
+        "information_requests": referral.information_requests.select_related(
+            "requested_by", "responded_by"
+        ),
+        "consultations": referral.consultations.select_related("recorded_by"),
+        "extensions": referral.extensions.select_related("granted_by"),
+        "decisions": decisions,
+        "appeal": Appeal.objects.filter(referral=referral)
+        .select_related("filed_by", "declined_by", "decided_by")
+        .first(),
+        "duplicates": possible_duplicates(referral),
+        "deliveries": deliveries_of_referral(referral),
+        "viewers": viewers_of(referral.public_id),
+        "time_left": time_left(referral.due_at, now, paused=referral.clock_paused)
+        if referral.status in QUEUE_STATUSES
+        else None,
+    }

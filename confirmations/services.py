@@ -1,0 +1,381 @@
+"""The reviewer's work on a referral before the decision: assignment, requests for
+information, consultations, extensions, the paused clock and the daily deadline reminders.
+Decisions and appeals are in decisions.py.
+
+Each action is a keyword-only function: it opens a transaction, locks the referral row, checks
+the rule, changes the rows, writes the timeline event and any outbox rows. Errors name rules and
+reference numbers only, never personal data, and their messages are written to be shown.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import User
+from referral_portal import outbox
+from referral_portal.business_days import (
+    CLOSE_OF_BUSINESS,
+    NEW_YORK,
+    is_business_day,
+    next_business_day,
+)
+from referral_portal.roles import STATE_STAFF, Role
+from referrals.models import EventKind, InformationRequest, Reason, Referral, Status
+from referrals.services import StaleReferral, record_event
+
+from .choices import QUEUE_STATUSES, Agency, ConsultationOutcome
+from .models import ClockPause, Consultation, DeadlineReminder, Extension
+
+__all__ = ["ReviewRefused", "StaleReferral"]
+
+# Who sees the queue; who may be assigned and decide; who manages assignments.
+QUEUE_ROLES = frozenset(STATE_STAFF | {Role.ADMINISTRATOR})
+REVIEWER_ROLES = frozenset(STATE_STAFF)
+MANAGING_ROLES = frozenset({Role.STATE_SUPERVISOR, Role.ADMINISTRATOR})
+
+INFORMATION_REQUESTED = "confirmations.information_requested"
+DEADLINE_REMINDER = "confirmations.deadline_reminder"
+
+
+class ReviewRefused(Exception):
+    """A review rule forbids this. The message is plain language, safe to show to the person,
+    and names no one referred."""
+
+
+# --- rules -------------------------------------------------------------------------------------
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and user.role in REVIEWER_ROLES and user.may_act
+
+
+def manages_assignments(user) -> bool:
+    return user.is_authenticated and user.role in MANAGING_ROLES and user.may_act
+
+
+def is_assigned(user, referral: Referral) -> bool:
+    return is_reviewer(user) and referral.assigned_reviewer_id == user.pk
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def locked_referral(referral: Referral, *, expected_version: int | None = None) -> Referral:
+    """The referral row, locked until the transaction ends. A stale form (the referral changed
+    since the page was loaded) raises StaleReferral."""
+    locked = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleReferral(locked.reference or "draft")
+    return locked
+
+
+def check_assigned(locked: Referral, actor) -> None:
+    if not is_assigned(actor, locked):
+        raise ReviewRefused(
+            "Only the reviewer assigned to this referral can do this. Claim it, or ask a "
+            "supervisor to assign it to you."
+        )
+
+
+def _check_in_queue(locked: Referral) -> None:
+    if locked.status not in QUEUE_STATUSES:
+        raise ReviewRefused(f"Referral {locked.reference} is not waiting for a decision.")
+
+
+def declined_by(locked: Referral):
+    """The person whose decline is under appeal: they may not decide the appeal."""
+    if locked.status != Status.APPEALED:
+        return None
+    appeal = getattr(locked, "decline_appeal", None)
+    return appeal.declined_by if appeal is not None else None
+
+
+def _check_may_be_assigned(locked: Referral, reviewer) -> None:
+    if not is_reviewer(reviewer):
+        raise ReviewRefused("Only active State reviewers and supervisors can be assigned.")
+    decliner = declined_by(locked)
+    if decliner is not None and decliner.pk == reviewer.pk:
+        raise ReviewRefused(
+            "A different reviewer must decide the appeal: this person declined the referral."
+        )
+
+
+# --- assignment --------------------------------------------------------------------------------
+def claim_referral(*, referral: Referral, reviewer) -> Referral:
+    with transaction.atomic():
+        locked = locked_referral(referral)
+        _check_in_queue(locked)
+        if locked.assigned_reviewer_id == reviewer.pk:
+            return locked
+        if locked.assigned_reviewer_id is not None:
+            raise ReviewRefused(
+                f"Referral {locked.reference} is already assigned to "
+                f"{_name(locked.assigned_reviewer)}."
+            )
+        _check_may_be_assigned(locked, reviewer)
+        locked.assigned_reviewer = reviewer
+        locked.save(update_fields=["assigned_reviewer", "updated_at"])
+        record_event(
+            referral=locked, actor=reviewer, kind=EventKind.ASSIGNED,
+            note=f"Claimed by {_name(reviewer)}.", visible_to_referrer=False,
+        )  # fmt: skip
+    return locked
+
+
+def release_referral(*, referral: Referral, actor) -> Referral:
+    """Back to unassigned: by the assigned reviewer, or by a supervisor or administrator."""
+    with transaction.atomic():
+        locked = locked_referral(referral)
+        _check_in_queue(locked)
+        if locked.assigned_reviewer_id is None:
+            return locked
+        if not (is_assigned(actor, locked) or manages_assignments(actor)):
+            raise ReviewRefused("Only the assigned reviewer or a supervisor can release it.")
+        previous = locked.assigned_reviewer
+        locked.assigned_reviewer = None
+        locked.save(update_fields=["assigned_reviewer", "updated_at"])
+        record_event(
+            referral=locked, actor=actor, kind=EventKind.RELEASED,
+            note=f"Released by {_name(actor)} (was assigned to {_name(previous)}).",
+            visible_to_referrer=False,
+        )  # fmt: skip
+    return locked
+
+
+def reassign_referral(*, referral: Referral, actor, reviewer) -> Referral:
+    if not manages_assignments(actor):
+        raise ReviewRefused("Only supervisors and administrators can reassign referrals.")
+    with transaction.atomic():
+        locked = locked_referral(referral)
+        _check_in_queue(locked)
+        _check_may_be_assigned(locked, reviewer)
+        if locked.assigned_reviewer_id == reviewer.pk:
+            return locked
+        previous = locked.assigned_reviewer
+        locked.assigned_reviewer = reviewer
+        locked.save(update_fields=["assigned_reviewer", "updated_at"])
+        was = f" from {_name(previous)}" if previous else ""
+        record_event(
+            referral=locked, actor=actor, kind=EventKind.REASSIGNED,
+            note=f"Reassigned{was} to {_name(reviewer)} by {_name(actor)}.",
+            visible_to_referrer=False,
+        )  # fmt: skip
+    return locked
+
+
+def assignable_reviewers(referral: Referral):
+    people = User.objects.filter(
+        role__in=REVIEWER_ROLES, is_active=True, organization__status__in=["verified", "reinstated"]
+    ).order_by("last_name", "first_name", "username")
+    decliner = declined_by(referral)
+    if decliner is not None:
+        people = people.exclude(pk=decliner.pk)
+    return people
+
+
+# --- requests for information ------------------------------------------------------------------
+def _clean_reasons(reasons) -> list[str]:
+    chosen = [value for value in Reason.values if value in set(reasons)]
+    if not chosen or len(chosen) != len(set(reasons)):
+        raise ReviewRefused("Choose at least one reason from the list.")
+    return chosen
+
+
+def request_information(
+    *, referral: Referral, reviewer, reasons, message: str, expected_version: int | None = None
+) -> InformationRequest:
+    """Ask the referrer for more. The referrer sees the request in the portal and gets an
+    e-mail with the reference number and a link only."""
+    reasons = _clean_reasons(reasons)
+    message = (message or "").strip()
+    if not message:
+        raise ReviewRefused("Write what the referrer should send.")
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        check_assigned(locked, reviewer)
+        if locked.status not in (Status.SUBMITTED, Status.INFO_PROVIDED):
+            raise ReviewRefused(
+                "Information can be requested only before the decision, and only when no "
+                "other request is waiting for an answer."
+            )
+        request = InformationRequest.objects.create(
+            referral=locked, requested_by=reviewer, reasons=reasons, message=message
+        )
+        previous = locked.status
+        locked.request_information()
+        locked.save()
+        if settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION:
+            ClockPause.objects.create(
+                referral=locked, information_request=request, due_at_before=locked.due_at
+            )
+        record_event(
+            referral=locked, actor=reviewer, kind=EventKind.INFO_REQUESTED,
+            from_status=previous, note="; ".join(request.get_reasons_display()),
+        )  # fmt: skip
+        outbox.enqueue(INFORMATION_REQUESTED, request=str(request.public_id))
+    return request
+
+
+# --- the paused clock ---------------------------------------------------------------------------
+def business_days_waited(paused_at: datetime, resumed_at: datetime) -> int:
+    """Whole business days after the day of the pause, up to and including the day of the
+    answer: asked Monday and answered Wednesday is two days."""
+    day = timezone.localtime(paused_at, NEW_YORK).date()
+    last = timezone.localtime(resumed_at, NEW_YORK).date()
+    waited = 0
+    while day < last:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            waited += 1
+    return waited
+
+
+def shift_business_days(due: datetime, days: int) -> datetime:
+    local = timezone.localtime(due, NEW_YORK)
+    day = local.date()
+    for _ in range(days):
+        day = next_business_day(day)
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=NEW_YORK)
+
+
+def resume_clock(*, referral: Referral, at: datetime | None = None) -> ClockPause | None:
+    """The referrer answered: move the due date later by the business days waited. Called in
+    the answering transaction (signals.py), where the referral row is already locked."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        pause = (
+            ClockPause.objects.select_for_update()
+            .filter(referral_id=referral.pk, resumed_at__isnull=True)
+            .first()
+        )
+        if pause is None:
+            return None
+        current_due = Referral.objects.values_list("due_at", flat=True).get(pk=referral.pk)
+        new_due = shift_business_days(current_due, business_days_waited(pause.paused_at, at))
+        Referral.objects.filter(pk=referral.pk).update(due_at=new_due)
+        referral.due_at = new_due
+        pause.resumed_at = at
+        pause.due_at_after = new_due
+        pause.save(update_fields=["resumed_at", "due_at_after"])
+    return pause
+
+
+# --- consultation ------------------------------------------------------------------------------
+def record_consultation(
+    *,
+    referral: Referral,
+    reviewer,
+    agency: str,
+    consulted_with: str,
+    consulted_at: datetime,
+    outcome: str,
+    note: str = "",
+) -> Consultation:
+    consulted_with = (consulted_with or "").strip()
+    if agency not in Agency.values:
+        raise ReviewRefused("Choose the agency you consulted.")
+    if outcome not in ConsultationOutcome.values:
+        raise ReviewRefused("Choose the outcome of the consultation.")
+    if not consulted_with:
+        raise ReviewRefused("Enter who you consulted.")
+    now = timezone.now()
+    if consulted_at > now:
+        raise ReviewRefused("The consultation cannot be in the future.")
+    with transaction.atomic():
+        locked = locked_referral(referral)
+        check_assigned(locked, reviewer)
+        _check_in_queue(locked)
+        consultation = Consultation.objects.create(
+            referral=locked, agency=agency, consulted_with=consulted_with,
+            consulted_at=consulted_at, outcome=outcome, note=(note or "").strip(),
+            recorded_by=reviewer, recorded_at=now,
+        )  # fmt: skip
+        record_event(
+            referral=locked, actor=reviewer, kind=EventKind.CONSULTATION_RECORDED,
+            note=f"With {agency}: {ConsultationOutcome(outcome).label}.",
+            visible_to_referrer=False,
+        )  # fmt: skip
+    return consultation
+
+
+# --- extension for good cause -------------------------------------------------------------------
+def due_at_close_of(day: date) -> datetime:
+    return datetime.combine(day, CLOSE_OF_BUSINESS, tzinfo=NEW_YORK)
+
+
+def extend_deadline(
+    *, referral: Referral, actor, reason: str, new_due_date: date,
+    expected_version: int | None = None,
+) -> Extension:  # fmt: skip
+    """A new due date (5 pm on a business day) for good cause: by the assigned reviewer or a
+    supervisor. The reason stays with State staff; the referrer sees the new date."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewRefused("Give the good cause for the extension.")
+    if not is_business_day(new_due_date):
+        raise ReviewRefused("The new due date must be a New York State business day.")
+    new_due = due_at_close_of(new_due_date)
+    with transaction.atomic():
+        locked = locked_referral(referral, expected_version=expected_version)
+        supervisor = actor.role == Role.STATE_SUPERVISOR and actor.may_act
+        if not (is_assigned(actor, locked) or supervisor):
+            raise ReviewRefused("Only the assigned reviewer or a supervisor can extend it.")
+        _check_in_queue(locked)
+        if new_due <= locked.due_at:
+            raise ReviewRefused("The new due date must be later than the current one.")
+        extension = Extension.objects.create(
+            referral=locked, reason=reason, previous_due_at=locked.due_at, new_due_at=new_due,
+            granted_by=actor,
+        )  # fmt: skip
+        locked.due_at = new_due
+        locked.save(update_fields=["due_at", "updated_at"])
+        record_event(
+            referral=locked, actor=actor, kind=EventKind.EXTENDED,
+            note=f"Decision now due {new_due:%B %-d, %Y} at 5 pm.", visible_to_referrer=True,
+        )  # fmt: skip
+    return extension
+
+
+# --- daily deadline reminders -------------------------------------------------------------------
+def reminder_cutoff(now: datetime) -> datetime:
+    """Close of business on the next business day: what is due by then is "due soon"."""
+    return due_at_close_of(next_business_day(timezone.localtime(now, NEW_YORK).date()))
+
+
+def open_clock_pause():
+    """Matches a referral whose clock is paused (a question is waiting, pausing was on)."""
+    return Exists(ClockPause.objects.filter(referral=OuterRef("pk"), resumed_at__isnull=True))
+
+
+def due_soon_or_overdue(now: datetime):
+    return Referral.objects.filter(
+        status__in=QUEUE_STATUSES, due_at__lte=reminder_cutoff(now)
+    ).exclude(open_clock_pause())
+
+
+def send_deadline_reminders(*, now: datetime | None = None) -> int:
+    """Run daily by beat. One e-mail per person per day (a DeadlineReminder row, unique per
+    person and day, written with its outbox row): the assigned reviewers of referrals due by the
+    end of the next business day or overdue, and every supervisor. Returns how many."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, NEW_YORK).date()
+    due = due_soon_or_overdue(now)
+    reviewer_ids = set(
+        due.exclude(assigned_reviewer=None).values_list("assigned_reviewer_id", flat=True)
+    )
+    if not due.exists():
+        return 0
+    supervisors = User.objects.filter(role=Role.STATE_SUPERVISOR, is_active=True)
+    recipients = (User.objects.filter(pk__in=reviewer_ids, is_active=True) | supervisors).exclude(
+        email=""
+    )
+    sent = 0
+    with transaction.atomic():
+        for recipient in recipients.distinct():
+            _, created = DeadlineReminder.objects.get_or_create(recipient=recipient, day=today)
+            if created:
+                outbox.enqueue(DEADLINE_REMINDER, recipient=recipient.pk, day=today.isoformat())
+                sent += 1
+    return sent

@@ -1,0 +1,243 @@
+"""The reviewers' queue, the case page, assignment, requests for information, consultations and
+extensions. Thin: parse, call a selector or a service, render. Who may open each URL is in
+referral_portal/access.py; which records they see is in selectors.py. Decisions and appeals
+are in decision_views.py."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import ConcurrentTransition
+
+from referral_portal.audit import AccessLog, record_access
+from referrals.models import Status
+
+from . import decisions, selectors, services
+from .choices import DECIDABLE_STATUSES, QUEUE_STATUSES
+from .forms import (
+    ConsultationForm,
+    ExtensionForm,
+    InformationRequestForm,
+    QueueFilterForm,
+    ReassignForm,
+)
+from .services import ReviewRefused, StaleReferral
+
+STALE = (
+    "Someone else changed referral {reference} while you were working on it, so your change "
+    "was not saved. Check its status and timeline below before trying again."
+)
+CONFLICTS = (StaleReferral, ConcurrentTransition)
+
+
+def back_to_case(referral):
+    return redirect("confirmations:case", public_id=referral.public_id)
+
+
+def not_now(request, referral, what: str):
+    """A page for an action the person cannot take on this referral now: back to the case."""
+    messages.info(request, f"You cannot {what} on referral {referral.reference} now.")
+    return back_to_case(referral)
+
+
+def refused(request, referral, error) -> object:
+    if isinstance(error, CONFLICTS):
+        messages.error(request, STALE.format(reference=referral.reference))
+    else:
+        messages.error(request, str(error))
+    return back_to_case(referral)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+@require_GET
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    referrals = selectors.review_queue(request.user, filters)
+    page = Paginator(referrals, settings.CONFIRMATIONS_QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.with_time_left(list(page.object_list), timezone.now())
+    if filters.get("reference"):
+        # The reference number is an id, not a name: it may sit in the URL and in the log.
+        found = page.object_list[0] if page.object_list else None
+        record_access(
+            request=request, action=AccessLog.Action.SEARCH, referral=found,
+            object_type="review_queue",
+            detail=f"reference={filters['reference']} found={page.paginator.count}",
+        )  # fmt: skip
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "counts": selectors.status_counts(
+            request.user, {k: v for k, v in filters.items() if k != "status"}
+        ),
+        "filtered": bool(filters),
+        "query": query.urlencode(),
+        "status_query": _without(query, "status"),
+    }
+    return render(request, "confirmations/queue.html", context)
+
+
+def _without(query, name: str) -> str:
+    query = query.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+# --- the case page -------------------------------------------------------------------------------
+def permissions(user, referral) -> dict:
+    assigned = services.is_assigned(user, referral)
+    in_queue = referral.status in QUEUE_STATUSES
+    decliner = services.declined_by(referral)
+    return {
+        "is_assigned": assigned,
+        "may_claim": in_queue
+        and referral.assigned_reviewer_id is None
+        and services.is_reviewer(user)
+        and not (decliner is not None and decliner.pk == user.pk),
+        "may_release": in_queue
+        and referral.assigned_reviewer_id is not None
+        and (assigned or services.manages_assignments(user)),
+        "may_reassign": in_queue and services.manages_assignments(user),
+        "may_request_information": assigned
+        and referral.status in (Status.SUBMITTED, Status.INFO_PROVIDED),
+        "may_consult": assigned and in_queue,
+        "may_extend": in_queue and (assigned or (user.role == "state_supervisor" and user.may_act)),
+        "may_decide": assigned and referral.status in DECIDABLE_STATUSES,
+        "may_decide_appeal": assigned and referral.status == Status.APPEALED,
+        "consultation_required": settings.CONFIRMATIONS_REQUIRE_CONSULTATION,
+    }
+
+
+@require_GET
+def case(request, public_id):
+    with transaction.atomic():
+        referral = selectors.case_for(request.user, public_id)
+        record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL, referral=referral)
+    context = selectors.case_context(request.user, referral)
+    context.update(permissions(request.user, referral))
+    context["appeal_open_until"] = decisions.appeal_open_until(referral)
+    return render(request, "confirmations/case.html", context)
+
+
+# --- assignment ----------------------------------------------------------------------------------
+@require_POST
+def claim(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    try:
+        services.claim_referral(referral=referral, reviewer=request.user)
+    except (ReviewRefused, *CONFLICTS) as error:
+        return refused(request, referral, error)
+    messages.success(request, f"Referral {referral.reference} is assigned to you.")
+    return back_to_case(referral)
+
+
+@require_POST
+def release(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    try:
+        services.release_referral(referral=referral, actor=request.user)
+    except (ReviewRefused, *CONFLICTS) as error:
+        return refused(request, referral, error)
+    messages.success(request, f"Referral {referral.reference} is back in the queue, unassigned.")
+    return back_to_case(referral)
+
+
+@require_http_methods(["GET", "POST"])
+def reassign(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    if not permissions(request.user, referral)["may_reassign"]:
+        return not_now(request, referral, "reassign")
+    form = ReassignForm(request.POST or None, reviewers=services.assignable_reviewers(referral))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign_referral(
+                referral=referral, actor=request.user, reviewer=form.cleaned_data["reviewer"]
+            )
+        except (ReviewRefused, *CONFLICTS) as error:
+            return refused(request, referral, error)
+        messages.success(request, f"Referral {referral.reference} is reassigned.")
+        return back_to_case(referral)
+    status = 400 if form.errors else 200
+    context = {"referral": referral, "form": form}
+    return render(request, "confirmations/reassign.html", context, status=status)
+
+
+# --- requests for information, consultation, extension ------------------------------------------
+@require_http_methods(["GET", "POST"])
+def request_information(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    if not permissions(request.user, referral)["may_request_information"]:
+        return not_now(request, referral, "request information")
+    form = InformationRequestForm(request.POST or None, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_information(
+                referral=referral, reviewer=request.user,
+                reasons=form.cleaned_data["reasons"], message=form.cleaned_data["message"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except (ReviewRefused, *CONFLICTS) as error:
+            return refused(request, referral, error)
+        messages.success(
+            request, f"Your request is sent. The referrer of {referral.reference} is told."
+        )
+        return back_to_case(referral)
+    status = 400 if form.errors else 200
+    context = {
+        "referral": referral,
+        "form": form,
+        "pause_clock": settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION,
+    }
+    return render(request, "confirmations/request_information.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    if not permissions(request.user, referral)["may_consult"]:
+        return not_now(request, referral, "record a consultation")
+    initial = {"consulted_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = ConsultationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consultation(referral=referral, reviewer=request.user,
+                                         **form.cleaned_data)  # fmt: skip
+        except (ReviewRefused, *CONFLICTS) as error:
+            return refused(request, referral, error)
+        messages.success(request, "The consultation is recorded.")
+        return back_to_case(referral)
+    status = 400 if form.errors else 200
+    context = {"referral": referral, "form": form}
+    return render(request, "confirmations/consultation.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def extension(request, public_id):
+    referral = selectors.case_for(request.user, public_id)
+    if not permissions(request.user, referral)["may_extend"]:
+        return not_now(request, referral, "extend the deadline")
+    form = ExtensionForm(
+        request.POST or None, initial={"version": referral.version},
+        current_due_at=referral.due_at,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extend_deadline(
+                referral=referral, actor=request.user, reason=form.cleaned_data["reason"],
+                new_due_date=form.cleaned_data["new_due_date"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except (ReviewRefused, *CONFLICTS) as error:
+            return refused(request, referral, error)
+        messages.success(request, "The new due date is set.")
+        return back_to_case(referral)
+    status = 400 if form.errors else 200
+    context = {"referral": referral, "form": form}
+    return render(request, "confirmations/extension.html", context, status=status)
