@@ -113,15 +113,24 @@ RULES: dict[str, Rule] = {
     "referrals:withdraw": only(Role.REFERRER, Role.ORG_ADMIN),
     "referrals:answer": only(Role.REFERRER, Role.ORG_ADMIN),
     "referrals:detail": only(
-        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.REFERRER,
+        Role.ORG_ADMIN,
+        Role.STATE_REVIEWER,
+        Role.STATE_SUPERVISOR,
         Role.ADMINISTRATOR,
     ),  # fmt: skip
     "referrals:attachment": only(
-        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.REFERRER,
+        Role.ORG_ADMIN,
+        Role.STATE_REVIEWER,
+        Role.STATE_SUPERVISOR,
         Role.ADMINISTRATOR,
     ),  # fmt: skip
     "referrals:notice": only(
-        Role.REFERRER, Role.ORG_ADMIN, Role.STATE_REVIEWER, Role.STATE_SUPERVISOR,
+        Role.REFERRER,
+        Role.ORG_ADMIN,
+        Role.STATE_REVIEWER,
+        Role.STATE_SUPERVISOR,
         Role.ADMINISTRATOR,
     ),  # fmt: skip
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---

@@ -33,8 +33,9 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 unset CELERY_BROKER_URL CELERY_RESULT_BACKEND
 
 log "Lint"
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+lint_rc=0
+.venv/bin/ruff check . || lint_rc=1
+.venv/bin/ruff format --check . || lint_rc=1
 log "Deployment checks (production settings)"
 SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 FIELD_ENCRYPTION_KEYS="k1=$(.venv/bin/python -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
@@ -53,4 +54,5 @@ set +e
 rc=$?
 set -e
 if [ $rc -eq 5 ]; then echo "No tests ran" >&2; exit 1; fi
+if [ $lint_rc -ne 0 ]; then echo "Lint failed (see above): ruff check / ruff format --check" >&2; exit 1; fi
 exit $rc
