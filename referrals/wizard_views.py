@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from referral_portal.ratelimits import rate_limited
+
 from . import selectors, services
 from .followup_forms import AttachmentForm
 from .forms import FORM_STEPS, STEP_BY_SLUG, checked_step, submission_problems
@@ -73,6 +75,7 @@ def _after_save(request, referral, slug):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(key="user", rate=settings.REFERRAL_DRAFTS_PER_HOUR, group="referral_start")
 def start(request):
     if not services.may_refer(request.user):
         raise PermissionDenied
@@ -83,6 +86,7 @@ def start(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(key="user", rate=settings.REFERRAL_STEP_POSTS_PER_HOUR, group="referral_step")
 def step(request, public_id, slug):
     if slug not in STEP_BY_SLUG:
         if slug == "attachments":

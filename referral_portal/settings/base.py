@@ -323,6 +323,9 @@ REFERRAL_DOCX_MAX_ENTRIES = env.int("REFERRAL_DOCX_MAX_ENTRIES", default=1000)
 REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
     "REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024**2
 )
+# Per person: drafts started and wizard saves (uploads included) per hour (ASVS V2.4.1).
+REFERRAL_DRAFTS_PER_HOUR = env.str("REFERRAL_DRAFTS_PER_HOUR", default="30/h")
+REFERRAL_STEP_POSTS_PER_HOUR = env.str("REFERRAL_STEP_POSTS_PER_HOUR", default="600/h")
 # Uploads are held in memory (bounded) and never written unencrypted to a temporary file.
 FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.BoundedMemoryFileUploadHandler"]
 

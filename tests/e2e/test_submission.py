@@ -16,6 +16,19 @@ from tests.referrals import files
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _counties(_django_db_helper):
+    """Serialized rollback restores the migration-loaded counties through the connection that
+    holds the serialized copy; once Playwright's event loop runs, Django may hand this thread
+    another connection object without it, and a later test finds the table flushed. Put the
+    counties back if that happened (they are all these tests need)."""
+    from referral_portal.counties import COUNTIES
+    from referral_portal.models import County
+
+    if not County.objects.exists():
+        County.objects.bulk_create(County(fips=fips, name=name) for fips, name in COUNTIES)
+
+
 def save_and_continue(page):
     page.get_by_role("button", name="Save and continue").click()
 

@@ -215,3 +215,14 @@ def test_the_hhs_expectation_is_shown_for_a_foreign_national_minor(client):
         assert "within 24 hours" in client.get(url).content.decode()
     adult = draft(referral.created_by)
     assert "within 24 hours" not in client.get(step_url(adult, "person")).content.decode()
+
+
+def test_starting_drafts_is_rate_limited(client, referrer, settings):
+    client.force_login(referrer)
+    from referral_portal.ratelimits import parse_rate
+
+    limit, _ = parse_rate(settings.REFERRAL_DRAFTS_PER_HOUR)
+    for _ in range(limit):
+        assert client.post("/referrals/new/").status_code == 302
+    assert client.post("/referrals/new/").status_code == 429
+    assert Referral.objects.count() == limit
