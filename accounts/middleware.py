@@ -6,12 +6,14 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+from django.utils.http import urlencode
 
 SESSION_STARTED = "portal_started_at"
 SESSION_LAST_SEEN = "portal_last_seen_at"
+SIGNED_OUT_PARAM = "signed_out"
 
 # What a signed-in person without MFA may reach: enrolment itself and the way out. Enrolment
 # asks for the password again when the sign-in is more than ACCOUNT_REAUTHENTICATION_TIMEOUT
@@ -54,17 +56,18 @@ class SessionPolicyMiddleware:
             started = session.setdefault(SESSION_STARTED, now)
             last_seen = session.get(SESSION_LAST_SEEN, now)
             if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
-                return self._end(request, "Your session reached its 12-hour limit.")
+                return self._end(request, "absolute")
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                return self._end(request, "You were signed out after 15 minutes without activity.")
+                return self._end(request, "idle")
             if _url_name(request) not in PASSIVE_URLS:
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
-    def _end(self, request, message):
+    def _end(self, request, why: str):
+        # Why the person was signed out travels in the address, not in a message: sign-out
+        # responses carry Clear-Site-Data, which also wipes the cookies a message would use.
         logout(request)
-        messages.info(request, f"{message} Please sign in again; drafts you saved are kept.")
-        return redirect(settings.LOGIN_URL)
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({SIGNED_OUT_PARAM: why})}")
 
 
 class MandatoryMFAMiddleware:

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -23,3 +24,19 @@ def status_tag(status: str) -> str:
         "suspended": "portal-tag--danger",
         "expired": "portal-tag--danger",
     }.get(status, "")
+
+
+@register.filter
+def duration_words(seconds) -> str:
+    """600 -> "10 minutes", 43200 -> "12 hours", 8 -> "8 seconds"."""
+    seconds = int(seconds)
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
+@register.simple_tag
+def absolute_session_limit() -> str:
+    return duration_words(settings.SESSION_ABSOLUTE_TIMEOUT)

@@ -46,10 +46,10 @@ def test_fifteen_idle_minutes_end_the_session(clock, staff_member):
     response = client.get(SESSIONS)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_login")
+    assert response["Location"] == reverse("account_login") + "?signed_out=idle"
     assert not Session.objects.filter(session_key=session_key).exists()
     page = client.get(response["Location"])
-    assert "15 minutes without activity" in page.content.decode()
+    assert "signed out after 15 minutes without activity" in page.content.decode()
 
 
 def test_stay_signed_in_counts_as_activity(clock, staff_member):
@@ -72,7 +72,8 @@ def test_the_session_ends_after_twelve_hours_however_busy(clock, staff_member):
     response = client.get(SESSIONS)
 
     assert response.status_code == 302
-    assert "12-hour limit" in client.get(response["Location"]).content.decode()
+    assert response["Location"] == reverse("account_login") + "?signed_out=absolute"
+    assert "limit of 12 hours" in client.get(response["Location"]).content.decode()
 
 
 def test_signing_out_ends_the_server_session(staff_member):
