@@ -1,6 +1,8 @@
 import re
 
 from allauth.account.forms import LoginForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -42,6 +44,47 @@ class PortalLoginForm(LoginForm):
         credentials = super().user_credentials()
         credentials["login"] = credentials.get("username") or credentials.get("login")
         return credentials
+
+
+def _one_time_code(field, *, label: str, help_text: str) -> None:
+    """Plain-language label and hint instead of allauth's placeholder (a placeholder is no
+    label and disappears as soon as someone types)."""
+    field.label = label
+    field.help_text = help_text
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
+
+
+class PortalAuthenticateForm(AuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _one_time_code(
+            self.fields["code"],
+            label="Code",
+            help_text="The 6 digits your authenticator app shows now, or a recovery code.",
+        )
+
+
+class PortalReauthenticateForm(ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _one_time_code(
+            self.fields["code"],
+            label="Code",
+            help_text="The 6 digits your authenticator app shows now, or a recovery code.",
+        )
+
+
+class PortalActivateTOTPForm(ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _one_time_code(
+            self.fields["code"],
+            label="Authenticator code",
+            help_text="The 6 digits the app shows for the Referral Portal. A new code appears "
+            "every 30 seconds.",
+        )
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
 
 class ApplicationForm(forms.ModelForm):
@@ -255,7 +298,7 @@ class ReasonForm(forms.Form):
 
 
 class OrganizationDecisionForm(ReasonForm):
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label="What do you decide?", widget=forms.RadioSelect)
 
     field_order = ["decision", "reason"]
 

@@ -303,6 +303,12 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 # Password-reset mail goes only to addresses with an account: otherwise the public form would
 # let anyone make the portal e-mail any address. The page shown is the same either way.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Authenticator-code fields with a label and a hint instead of a placeholder.
+MFA_FORMS = {
+    "authenticate": "accounts.forms.PortalAuthenticateForm",
+    "reauthenticate": "accounts.forms.PortalReauthenticateForm",
+    "activate_totp": "accounts.forms.PortalActivateTOTPForm",
+}
 # Change history of Organization and User (pghistory triggers) gets its who-and-which-request
 # context from the security section's HistoryContextMiddleware, so none is added here.
 # Public "apply for access" form: applications per address per hour (django-ratelimit syntax).
