@@ -199,3 +199,16 @@ def test_the_403_page_is_generic(client):
     body = response.content.decode()
     assert "This page is not available to you" in body
     assert "Jane Roe" not in body
+
+
+@pytest.mark.django_db
+def test_a_denied_request_is_logged_with_its_request_id_and_no_query(client, log_output):
+    client.force_login(UserFactory(role=Role.REFERRER))
+
+    response = client.get(reverse("security:access_log") + "?person=jroe%40example.org")
+
+    _, entries = log_output()
+    (entry,) = [e for e in entries if e["logger"] == "django.request"]
+    assert entry["status_code"] == 403 and entry["level"] == "WARNING"
+    assert entry["request_id"] == response["X-Request-ID"]
+    assert "jroe" not in json.dumps(entry)
