@@ -177,7 +177,7 @@ class PersonAdmin(admin.ModelAdmin):
         ),
         ("Person and role", {"fields": (*services.PERSON_DETAIL_FIELDS, "change_reason")}),
     )  # fmt: skip
-    actions = ("deactivate", "reactivate", "end_sessions", "release_lockout")
+    actions = ("deactivate", "reactivate", "end_sessions", "release_lockout", "reset_authenticator")
 
     deactivate = reason_action(
         service=lambda person, **kw: services.deactivate_person(person=person, **kw),
@@ -193,6 +193,12 @@ class PersonAdmin(admin.ModelAdmin):
         service=lambda person, **kw: services.end_sessions(person=person, **kw),
         verb="End all sessions of",
         done="Sessions ended for accounts",
+    )
+
+    reset_authenticator = reason_action(
+        service=lambda person, **kw: services.reset_authenticator(person=person, **kw),
+        verb="Reset the authenticator app (identity checked) of",
+        done="Authenticator apps reset",
     )
 
     @admin.action(

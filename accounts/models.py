@@ -284,6 +284,7 @@ class AuditEvent(models.Model):
         PERSON_DISABLED_INACTIVE = "person.disabled_inactive", "Account disabled after inactivity"
         SESSIONS_ENDED = "person.sessions_ended", "Sessions ended"
         LOCKOUT_RELEASED = "person.lockout_released", "Sign-in lockout released"
+        AUTHENTICATOR_RESET = "person.authenticator_reset", "Authenticator app reset"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

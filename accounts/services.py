@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -476,6 +477,26 @@ def release_lockout(*, person: User, actor) -> int:
             actor=actor,
             organization=person.organization,
             subject=person,
+        )
+    return removed
+
+
+def reset_authenticator(*, person: User, actor, reason: str) -> int:
+    """Remove a person's authenticator app and recovery codes after an administrator has
+    checked who is asking (ASVS V6.4.4), e.g. for a lost phone. Their sessions end; at the next
+    sign-in they must set up a new app before anything else."""
+    _require_administrator(actor)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        person = _locked_person(person, actor)
+        removed, _ = Authenticator.objects.filter(user=person).delete()
+        _end_sessions_of([person])
+        _audit(
+            Action.AUTHENTICATOR_RESET,
+            actor=actor,
+            organization=person.organization,
+            subject=person,
+            reason=reason,
         )
     return removed
 

@@ -184,3 +184,32 @@ def test_the_admin_groups_match_the_roles(administrator):
         username="plain", role=Role.REFERRER, organization=OrganizationFactory()
     )
     assert not referrer.is_staff and not referrer.has_perm("accounts.view_user")
+
+
+def test_an_administrator_resets_a_lost_authenticator(admin_client, client, staff_member):
+    from allauth.mfa.models import Authenticator
+
+    from tests.accounts.conftest import sign_in
+    from tests.factories import PASSWORD
+
+    person_client = client.__class__()
+    sign_in(person_client, staff_member)
+
+    admin_client.post(
+        reverse(PEOPLE),
+        {
+            "action": "reset_authenticator",
+            "_selected_action": [staff_member.pk],
+            "apply": "1",
+            "reason": "Lost phone; identity checked by video call with the supervisor",
+        },
+    )
+
+    assert not Authenticator.objects.filter(user=staff_member).exists()
+    assert person_client.get("/accounts/sessions/").status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.AUTHENTICATOR_RESET)
+    assert event.subject == staff_member and "identity checked" in event.reason
+    # Next sign-in: password, then straight to setting up a new app.
+    fresh = client.__class__()
+    fresh.post("/accounts/login/", {"login": staff_member.username, "password": PASSWORD})
+    assert fresh.get("/")["Location"] == reverse("mfa_activate_totp")

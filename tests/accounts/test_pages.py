@@ -189,3 +189,13 @@ def test_invitations_show_until_when_they_work(client, org_admin):
     assert "soon@example.net" in content and "Sent" in content
     invitation.refresh_from_db()
     assert invitation.expires_at - timezone.now() > timedelta(hours=71)
+
+
+def test_an_account_without_an_organization_still_shows(client, administrator):
+    orphan = User.objects.create(username="installer", role=Role.ADMINISTRATOR, organization=None)
+    client.force_login(administrator)
+
+    page = client.get(reverse("accounts:person_detail", args=[orphan.public_id]))
+
+    assert page.status_code == 200
+    assert "Deactivate the account" not in page.content.decode()
