@@ -39,7 +39,7 @@ def back_to_case(referral):
 
 def not_now(request, referral, what: str):
     """A page for an action the person cannot take on this referral now: back to the case."""
-    messages.info(request, f"You cannot {what} on referral {referral.reference} now.")
+    messages.info(request, f"You cannot {what} referral {referral.reference} now.")
     return back_to_case(referral)
 
 
@@ -174,7 +174,7 @@ def reassign(request, public_id):
 def request_information(request, public_id):
     referral = selectors.case_for(request.user, public_id)
     if not permissions(request.user, referral)["may_request_information"]:
-        return not_now(request, referral, "request information")
+        return not_now(request, referral, "request information about")
     form = InformationRequestForm(request.POST or None, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +202,7 @@ def request_information(request, public_id):
 def consultation(request, public_id):
     referral = selectors.case_for(request.user, public_id)
     if not permissions(request.user, referral)["may_consult"]:
-        return not_now(request, referral, "record a consultation")
+        return not_now(request, referral, "record a consultation about")
     initial = {"consulted_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +222,7 @@ def consultation(request, public_id):
 def extension(request, public_id):
     referral = selectors.case_for(request.user, public_id)
     if not permissions(request.user, referral)["may_extend"]:
-        return not_now(request, referral, "extend the deadline")
+        return not_now(request, referral, "extend the deadline of")
     form = ExtensionForm(
         request.POST or None, initial={"version": referral.version},
         current_due_at=referral.due_at,
