@@ -9,12 +9,9 @@ the stored referral and adds the completeness rules; the same rules back the rev
 
 import re
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
-from django.forms.models import construct_instance
-from django.utils import timezone
 from django.utils.html import escape
 
 from referral_portal.models import County
@@ -28,108 +25,10 @@ from .models import (
     Service,
     indicators_in,
 )
+from .step_base import DateInput, StepForm, checkboxes, date_field  # noqa: F401
 
-DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
 OLDEST_AGE = 120
 PHONE = re.compile(r"^\+?[0-9().\-\s]{7,25}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def date_field(label, help_text="", required=False):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={"invalid": "Enter a real date, for example 2026-03-31 or 03/31/2026."},
-    )
-
-
-def checkboxes(label, choices, help_text=""):
-    return forms.MultipleChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=help_text,
-        error_messages={"invalid_choice": "Choose from the list."},
-    )
-
-
-def radios(label, choices, help_text=""):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text=help_text,
-        error_messages={"invalid_choice": "Choose one of the options."},
-    )
-
-
-class StepForm(forms.ModelForm):
-    """A wizard step. `complete=True` adds the rules that must hold before submission."""
-
-    slug = ""
-    title = ""
-    # Declared form fields that do not map 1:1 to a model field are applied in apply_extra.
-
-    def __init__(self, *args, referral: Referral, complete: bool = False, **kwargs):
-        super().__init__(*args, instance=referral, **kwargs)
-        self.referral = referral
-        self.complete = complete
-        self.today = timezone.localdate()
-        for field in self.fields.values():
-            if isinstance(field.widget, DateInput):
-                field.widget.attrs["max"] = self.today.isoformat()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    @property
-    def organization(self):
-        return self.referral.organization
-
-    def not_in_future(self, cleaned, name, what):
-        value = cleaned.get(name)
-        if value and value > self.today:
-            self.add_error(name, f"{what} cannot be in the future.")
-
-    def require(self, cleaned, name, message):
-        value = cleaned.get(name)
-        empty = value in (None, "", [], ()) or (isinstance(value, str) and not value.strip())
-        if empty and name not in self.errors:
-            self.add_error(name, message)
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_format(cleaned)
-        if self.complete:
-            self.check_complete(cleaned)
-        return cleaned
-
-    def check_format(self, cleaned):
-        """Rules that hold even for a draft."""
-
-    def check_complete(self, cleaned):
-        """Rules that must hold before submission."""
-
-    def apply_to(self, referral: Referral) -> None:
-        construct_instance(self, referral, fields=self._meta.fields)
-        self.apply_extra(referral)
-
-    def apply_extra(self, referral: Referral) -> None:
-        pass
-
-    def save_related(self, referral: Referral) -> None:
-        pass
 
 
 # --- step 1: referrer and consent ------------------------------------------------------------

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from referral_portal import crypto, outbox, private_storage
 from referral_portal.business_days import NEW_YORK, add_business_days
+from referral_portal.roles import Role
 
+from .forms import submission_problems
 from .models import (
     Attachment,
     AttachmentKind,
@@ -27,6 +29,7 @@ from .models import (
     ReferralEvent,
     Status,
 )
+from .uploads import total_allowed_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,7 @@ def _locked(referral: Referral, *, expected_version: int | None = None) -> Refer
 
 # --- drafts ------------------------------------------------------------------------------------
 def may_refer(user) -> bool:
-    from referral_portal.roles import Role
-
+    """A referrer or organization administrator of a verified referring organization."""
     return (
         user.is_authenticated
         and user.role in (Role.REFERRER, Role.ORG_ADMIN)
@@ -176,8 +178,6 @@ def link_possible_duplicates(referral: Referral) -> int:
 
 
 def submit_referral(*, referral: Referral, user, expected_version: int | None = None) -> Referral:
-    from .forms import submission_problems
-
     with transaction.atomic():
         locked = _locked(referral, expected_version=expected_version)
         if locked.status != Status.DRAFT or locked.created_by_id != user.pk:
@@ -289,8 +289,6 @@ def add_attachment(
 ) -> Attachment:
     """Store a checked upload (uploads.CheckedFile). A draft takes attachments from its author;
     after submission only answers to an information request bring files."""
-    from .uploads import total_allowed_bytes
-
     with transaction.atomic():
         locked = referral if _locked_already else _locked(referral)
         if information_request is None and (

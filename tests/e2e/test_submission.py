@@ -16,17 +16,27 @@ from tests.referrals import files
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup):
+    """The migration-loaded rows (counties, role groups) as serialized at set-up, taken while
+    this thread still has the connection object that holds them: session fixtures run before
+    Playwright starts its event loop, after which Django may hand this thread a fresh
+    connection object without the copy, so serialized rollback silently restores nothing."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
 @pytest.fixture(autouse=True)
-def _counties(_django_db_helper):
-    """Serialized rollback restores the migration-loaded counties through the connection that
-    holds the serialized copy; once Playwright's event loop runs, Django may hand this thread
-    another connection object without it, and a later test finds the table flushed. Put the
-    counties back if that happened (they are all these tests need)."""
-    from referral_portal.counties import COUNTIES
+def _restore_reference_data(_django_db_helper, _reference_data):
+    from django.db import connection
+
     from referral_portal.models import County
 
-    if not County.objects.exists():
-        County.objects.bulk_create(County(fips=fips, name=name) for fips, name in COUNTIES)
+    if _reference_data and not hasattr(connection, "_test_serialized_contents"):
+        connection._test_serialized_contents = _reference_data
+        if not County.objects.exists():
+            connection.creation.deserialize_db_from_string(_reference_data)
 
 
 def save_and_continue(page):
