@@ -50,9 +50,17 @@ JUNK_BODY = {
     "organization": "00000000-0000-0000-0000-000000000000",
     "submitted_by": "1",
     "role": "administrator",
-    "email": "x\r\nBcc: someone@example.org",
+    "email": "x\r\nBcc: someone@example.org\x00",
     "name": "\u202eevil\u200b",
     "amount": "NaN",
+    # The names of the sign-in, reset and code fields, each with a NUL byte: PostgreSQL refuses
+    # NUL in text, so a value that reaches a query unchecked is a 500.
+    "login": "someone\x00",
+    "username": "someone\x00",
+    "password": "pass\x00word",
+    "code": "12\x0034",
+    "reference": "VC-\x00",
+    "person": "x\x00",
 }
 
 
@@ -113,8 +121,25 @@ def test_a_foreign_origin_is_refused_even_with_a_valid_token(people):
     assert response.status_code == 403
 
 
+# Bugs this test found that the owning app has not fixed yet. strict: once fixed, the test
+# passes, xfail turns that into a failure, and the entry must be removed.
+KNOWN_BUGS = {
+    "account_login": "a NUL byte in the username reaches django-axes' database query through "
+    "accounts/lockout.py lockout_username (PostgreSQL refuses NUL): 500; found by make scan",
+}
+
+
+def _with_known_bugs(urls):
+    return [
+        pytest.param(url, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[url.name]))
+        if url.name in KNOWN_BUGS
+        else url
+        for url in urls
+    ]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", URLS, ids=lambda u: u.name)
+@pytest.mark.parametrize("url", _with_known_bugs(URLS), ids=lambda u: u.name)
 def test_junk_input_never_breaks_a_page(people, url):
     for role in ROLES:
         client = _client(people, role)
