@@ -86,6 +86,12 @@ def confirm(request, public_id):
         context = {
             **_decision_context(request, referral, form),
             "proposal": proposal,
+            # Blocked destinations are listed with their reasons already; the rest are flags.
+            "warnings": [
+                w
+                for w in proposal.warnings
+                if not any(w.startswith(f"Not sent to {d.name}:") for d in proposal.blocked)
+            ],
             "decision": decision,
             "notices": decisions.confirmation_notices(referral, decision, proposal),
         }

@@ -178,3 +178,18 @@ def test_the_issued_notice_downloads_for_the_reviewer_and_the_referrer(client, r
 
     assert as_reviewer.status_code == as_referrer.status_code == 200
     assert "Notice of decline" in helpers.pdf_text(b"".join(as_referrer))
+
+
+def test_the_preview_warns_about_a_foreign_national_minor_once_per_fact(client, reviewer):
+    referral = helpers.ready_to_decide(reviewer, date_of_birth=None, estimated_age=15)
+    client.force_login(reviewer)
+
+    response = client.post(_confirm_url(referral), _answers(referral, minor="yes",
+                                                            appears_eligible="no"))  # fmt: skip
+
+    page = response.content.decode()
+    assert "HHS to be told within 24 hours" in page
+    assert "child-welfare pathway" in page
+    assert "Notice of confirmation for a young person" in page
+    assert page.count("has not consented to sharing") == 3  # the list and the two notices
+    assert 'portal-alert--warning">Not sent to' not in page
