@@ -8,6 +8,7 @@ transaction with the row locked, then save and write a ReferralEvent.
 import uuid
 from datetime import date
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -40,6 +41,18 @@ from .choices import (  # noqa: F401 - re-exported: other apps import the choice
 )
 
 ADULT_AGE = 18
+# Encrypted columns, and the keyed hashes of two of them: never copied into change history.
+PERSONAL_FIELDS = [
+    "legal_name",
+    "other_names",
+    "date_of_birth",
+    "address",
+    "phone",
+    "email",
+    "safe_contact_notes",
+    "places",
+    "narrative",
+]
 
 
 def _choice_array(choices, max_length=40):
@@ -48,6 +61,14 @@ def _choice_array(choices, max_length=40):
     )
 
 
+# Change history by database trigger (who changed the workflow fields, when, in which request).
+# Personal fields are left out: their ciphertext is bound to this table's columns, and after
+# submission they never change anyway.
+@pghistory.track(
+    exclude=[*PERSONAL_FIELDS, "name_index", "dob_index"],
+    model_name="ReferralHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Referral(ConcurrentTransitionMixin, models.Model):
     Status = Status
 

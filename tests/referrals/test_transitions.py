@@ -75,3 +75,15 @@ def test_a_stale_copy_cannot_overwrite_a_newer_transition():
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         second.save()
     assert Referral.objects.get(pk=referral.pk).status == Status.CONFIRMED
+
+
+def test_the_change_history_records_each_state_without_personal_fields():
+    from referrals.models import PERSONAL_FIELDS
+
+    referral = in_state(Status.SUBMITTED)
+    referral.confirm()
+    referral.save()
+    history = list(referral.history.order_by("pgh_id").values_list("status", flat=True))
+    assert history[-2:] == [Status.SUBMITTED, Status.CONFIRMED]
+    columns = {field.name for field in referral.history.model._meta.fields}
+    assert not columns & {*PERSONAL_FIELDS, "name_index", "dob_index"}
