@@ -1,3 +1,4 @@
+import importlib
 import os
 import signal
 import subprocess
@@ -25,18 +26,29 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests flush the database, which would also remove the reference data that
-    migrations load (counties, districts). Serialized rollback puts it back after each one."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+# Reference data that migrations load. A transactional test ends with a flush that empties every
+# table, so the next test that needs the database gets it back from the same loaders.
+REFERENCE_DATA_LOADERS = [
+    "referral_portal.migrations.0002_load_counties",
+    "routing.migrations.0002_load_directory",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("_django_db_helper")
+    elif {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+    else:
+        return
+    from django.apps import apps
+
+    from referral_portal.models import County
+
+    if not County.objects.exists():
+        for module in REFERENCE_DATA_LOADERS:
+            importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture(scope="session")
