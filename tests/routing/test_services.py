@@ -4,6 +4,7 @@ outbox code), and the receiving agency's acknowledgement and outcome reports."""
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
 from referrals.models import ConsentScope, EventKind, Referral, ReferralEvent, Status
-from routing import rules, services
+from routing import rules, services, tasks
 from routing.models import DeliveryState, RoutingDelivery, RoutingEndpoint
 from tests.factories import UserFactory
 from tests.routing.conftest import drain, route
@@ -312,3 +313,14 @@ def test_the_sweep_requeues_a_delivery_whose_outbox_row_gave_up(settings, time_m
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED
+
+
+def test_beat_runs_the_deadline_check_daily_and_the_stuck_sweep_every_five_minutes(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["routing-deadlines"]["task"] == tasks.check_deadlines.name
+    assert isinstance(schedule["routing-deadlines"]["schedule"], crontab)
+    assert schedule["routing-resend-stuck"]["task"] == tasks.resend_stuck_deliveries.name
+    assert schedule["routing-resend-stuck"]["schedule"] <= settings.ROUTING_STUCK_AFTER_SECONDS
+    # Both run in this process as the worker would run them, without error.
+    assert tasks.check_deadlines.apply().successful()
+    assert tasks.resend_stuck_deliveries.apply().successful()
