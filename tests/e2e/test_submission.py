@@ -195,3 +195,51 @@ def expect_heading(page, text):
     heading = page.locator("h1")
     heading.wait_for()
     assert heading.inner_text() == text, heading.inner_text()
+
+
+def test_answering_a_request_and_withdrawing_are_accessible(live_server, page, tmp_path, settings):
+    from referral_portal.roles import Role
+    from referrals import services
+    from referrals.models import EventKind, InformationRequest
+    from tests.referrals.builders import submitted
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    user = UserFactory()
+    referral = submitted(user)
+    InformationRequest.objects.create(
+        referral=referral,
+        requested_by=UserFactory(role=Role.STATE_REVIEWER),
+        reasons=[InformationRequest.Reason.MISSING_CONSENT],
+        message="Please attach the signed consent form.",
+    )
+    referral.request_information()
+    referral.save()
+    services.record_event(referral=referral, actor=None, kind=EventKind.INFO_REQUESTED)
+    sign_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}/referrals/{referral.public_id}/")
+    assert_accessible(page, "referral with an open request")
+    page.get_by_role("link", name="Answer the request").click()
+    assert_accessible(page, "answer form")
+    page.get_by_role("button", name="Send the answer").click()
+    assert "Write your answer." in page.locator("#div_id_response").inner_text()
+    assert_accessible(page, "answer form with errors")
+    page.fill("textarea[name=response]", "The signed form is attached.")
+    consent = tmp_path / "consent.pdf"
+    consent.write_bytes(files.pdf("Signed"))
+    page.set_input_files("input[name=file_1]", str(consent))
+    page.get_by_role("button", name="Send the answer").click()
+    expect_heading(page, f"Referral {referral.reference}")
+    assert "Information provided" in page.content()
+
+    page.get_by_role("link", name="Withdraw this referral").click()
+    assert_accessible(page, "withdraw form")
+    page.get_by_role("button", name="Withdraw the referral").click()
+    assert "Say why" in page.locator("#div_id_reason").inner_text()
+    assert_accessible(page, "withdraw form with errors")
+    page.fill("textarea[name=reason]", "The person asked us to stop.")
+    page.get_by_role("button", name="Withdraw the referral").click()
+    expect_heading(page, f"Referral {referral.reference}")
+    referral.refresh_from_db()
+    assert referral.status == Status.WITHDRAWN
+    assert_accessible(page, "withdrawn referral")
