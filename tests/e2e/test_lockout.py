@@ -4,16 +4,12 @@ organization's administrator releases the lock from the person's page; the perso
 import pytest
 
 from referral_portal.roles import Role
-from tests.accounts.reference_data import counties  # noqa: F401 - fixture
+from tests.accounts.reference_data import ensure_counties
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("counties"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _fail(page, live_server, username):
@@ -24,6 +20,7 @@ def _fail(page, live_server, username):
 
 
 def test_a_locked_out_person_is_released_by_their_administrator(live_server, page, browser):
+    ensure_counties()
     person = UserFactory()
     org_admin = UserFactory(role=Role.ORG_ADMIN, organization=person.organization)
 

@@ -12,16 +12,12 @@ from accounts.models import Organization
 from referral_portal import outbox, tasks
 from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
-from tests.accounts.reference_data import counties  # noqa: F401 - fixture
+from tests.accounts.reference_data import ensure_counties
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import fresh_totp_code, sign_in
 from tests.factories import OrganizationFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("counties"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "juniper harbor lantern seventy"
 
 
@@ -42,6 +38,7 @@ def _deliver(kind: str) -> None:
 def test_an_organization_applies_is_verified_and_its_administrator_signs_in(
     live_server, page, csp_violations, no_broker, faker
 ):
+    ensure_counties()
     state_agency = OrganizationFactory(
         kind=Organization.Kind.STATE_AGENCY, designating_agency="", designation_date=None
     )

@@ -4,16 +4,12 @@ ends it on the server and lands on the sign-in page with an explanation."""
 
 import pytest
 
-from tests.accounts.reference_data import counties  # noqa: F401 - fixture
+from tests.accounts.reference_data import ensure_counties
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("counties"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 IDLE, WARNING = 8, 5  # seconds: the warning shows 3 s after the last activity
 
 
@@ -26,6 +22,7 @@ def short_sessions(settings):
 def test_the_idle_warning_offers_to_stay_and_the_session_ends_without_activity(
     live_server, page, short_sessions
 ):
+    ensure_counties()
     user = UserFactory()
     sign_in(page, live_server, user)
     sessions_url = live_server.url + "/accounts/sessions/"
