@@ -121,7 +121,12 @@ def delivery_list(request):
     page = Paginator(selectors.deliveries_for_administrators(state), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "state": state, "states": DeliveryState.choices}
+    context = {
+        "page": page,
+        "state": state,
+        "states": DeliveryState.choices,
+        "now": timezone.now(),
+    }
     return render(request, "routing/delivery_list.html", context)
 
 

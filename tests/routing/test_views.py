@@ -1,5 +1,7 @@
 """The receiving agency's pages and the administrators' deliveries page, through HTTP."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
@@ -248,6 +250,7 @@ def test_administrators_see_every_delivery_with_state_and_tries_and_send_again(
     assert page.count("<tr>") == 5  # header + 4 deliveries
     assert "New York City Human Resources Administration" in page
     assert "Webhook: HTTP 503" in page and "Failed" in page
+    assert "Overdue" not in page  # nothing reached the portal yet, so no deadline runs
     assert filtered.content.decode().count("<tr>") == 2
     assert nonsense.status_code == 200
     before = _queries(client, reverse("routing:delivery_list"))
@@ -291,3 +294,17 @@ def test_the_reviewer_sees_where_the_case_will_go_and_what_is_blocked():
     assert "Will not be sent" in html and "has not consented" in html
     assert "New York City South RHTP Provider (demo)" in html and "Will be sent" in html
     assert "Safe Harbour" in html and "HHS" in html
+
+
+def test_administrators_see_an_unacknowledged_case_past_its_deadline(
+    client, albany_case, time_machine
+):
+    delivery, _ = albany_case
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    assert "Overdue" not in client.get(reverse("routing:delivery_list")).content.decode()
+
+    time_machine.move_to(delivery.acknowledge_due_at + timedelta(minutes=5))
+    client.force_login(admin)  # a fresh session: the old one timed out meanwhile
+
+    assert "Overdue" in client.get(reverse("routing:delivery_list")).content.decode()
