@@ -16,7 +16,9 @@ from django.utils import timezone
 
 
 def normalize_username(value) -> str:
-    return (value or "").strip().lower()
+    # Control characters (NUL above all: PostgreSQL refuses it in text) never reach a query.
+    text = "".join(ch for ch in str(value or "") if ch.isprintable())
+    return text.strip().lower()
 
 
 def lockout_username(request, credentials=None) -> str | None:

@@ -225,3 +225,25 @@ def test_the_authenticator_cannot_be_turned_off(client, role, provider):
     assert response.status_code == 200
     assert "cannot be turned off" in response.content.decode()
     assert Authenticator.objects.filter(user=person, type="totp").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "data"),
+    [
+        ("", {"login": "someone\x00", "password": "whatever it is"}),
+        ("?next=%00", {"login": "someone", "password": "whatever it is"}),
+        ("", {"login": "someone", "password": "whatever it is", "extra\x00": "x"}),
+    ],
+)
+def test_nul_bytes_in_a_sign_in_are_a_bad_request_not_a_crash(client, query, data):
+    response = client.post(LOGIN + query, data)
+
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()
+
+
+def test_lockout_usernames_drop_control_characters():
+    from accounts.lockout import lockout_username
+
+    assert lockout_username(None, {"login": " Some\x00One\n "}) == "someone"
+    assert lockout_username(None, {}) is None
