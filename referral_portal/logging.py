@@ -46,6 +46,9 @@ _PATTERNS = [
     (re.compile(r"\bA-?\d{8,9}\b"), "[number]"),  # alien registration number
     (re.compile(r"\b\d{9,}\b"), "[number]"),  # long digit runs: account or case numbers
 ]
+# Secrets that travel in a URL path (invitation tokens, password-reset keys): the web server's
+# access log would otherwise hold a working link.
+_PATH_SECRETS = re.compile(r"(/invitation/|/password/reset/key/)[^/\s\"?]+")
 # Attributes Django and libraries attach to records that may hold request data.
 _DROP_ATTRIBUTES = ("request", "data", "body", "params", "args_repr", "kwargs_repr")
 _EXTRA_KEYS = ("event", "user_id", "object_id", "status_code", "task_id", "outbox_id")
@@ -67,7 +70,7 @@ _CODE_MESSAGE_TYPES = (
 
 def redact(text: str) -> str:
     """Mask personal-looking values in free text; ids are left alone."""
-    parts = _IDS.split(str(text))
+    parts = _IDS.split(_PATH_SECRETS.sub(r"\1[secret]", str(text)))
     for index in range(0, len(parts), 2):  # even parts are text, odd parts are ids
         for pattern, replacement in _PATTERNS:
             parts[index] = pattern.sub(replacement, parts[index])

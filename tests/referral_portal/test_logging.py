@@ -212,3 +212,20 @@ def test_a_denied_request_is_logged_with_its_request_id_and_no_query(client, log
     assert entry["status_code"] == 403 and entry["level"] == "WARNING"
     assert entry["request_id"] == response["X-Request-ID"]
     assert "jroe" not in json.dumps(entry)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organizations/invitation/q8Zt3xY0-aP1kLmN2oPq3rSt4uVw5xYz/",
+        "/accounts/password/reset/key/1b-c3f2a8e9d7b6a5c4e3d2/",
+    ],
+)
+def test_secrets_in_url_paths_never_reach_the_logs(path):
+    from referral_portal.logging import redact
+
+    logged = redact(f'"GET {path} HTTP/1.1" 200 5120')
+
+    secret = path.rstrip("/").rsplit("/", 1)[1]
+    assert secret not in logged
+    assert "[secret]" in logged
