@@ -1,0 +1,20 @@
+from django import forms
+
+from .holds import REASON_MAX_LENGTH
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Why the hold is placed or lifted, e.g. the matter or request it serves. "
+            "Do not write anything about the person referred."
+        ),
+    )
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError("Give a reason.")
+        return reason

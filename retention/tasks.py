@@ -1,0 +1,15 @@
+"""Beat tasks for retention (daily). Thin: each calls a service and returns its counts."""
+
+from celery import shared_task
+
+from . import drafts, purge
+
+
+@shared_task(name="retention.tasks.purge_expired_referrals", ignore_result=True)
+def purge_expired_referrals() -> int:
+    return purge.purge_due_referrals()
+
+
+@shared_task(name="retention.tasks.clean_up_drafts", ignore_result=True)
+def clean_up_drafts() -> dict[str, int]:
+    return drafts.clean_up_drafts()
