@@ -404,3 +404,22 @@ LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO",
 PORTAL_CLIENT_IP_META = env("PORTAL_CLIENT_IP_META", default="REMOTE_ADDR")
 ACCESS_LOG_PAGE_SIZE = 50
 ACCESS_LOG_EXPORT_LIMIT = env.int("ACCESS_LOG_EXPORT_LIMIT", default=50_000)
+# Retention (retention/): after a referral's final state (confirmed with routing closed, declined
+# past the appeal period, withdrawn) its personal data is purged after this many days (7 years),
+# never under a legal hold; drafts untouched this many days are deleted, their authors warned
+# this many days before. Daily beat tasks; each run purges at most the batch size.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("referrals") + 1, "retention")
+REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=2557)
+REFERRAL_PURGE_BATCH_SIZE = env.int("REFERRAL_PURGE_BATCH_SIZE", default=500)
+REFERRAL_DRAFT_RETENTION_DAYS = env.int("REFERRAL_DRAFT_RETENTION_DAYS", default=30)
+REFERRAL_DRAFT_WARNING_DAYS = env.int("REFERRAL_DRAFT_WARNING_DAYS", default=7)
+from celery.schedules import crontab as _retention_crontab  # noqa: E402 - kept in this section
+
+CELERY_BEAT_SCHEDULE["retention-purge-referrals"] = {
+    "task": "retention.tasks.purge_expired_referrals",
+    "schedule": _retention_crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["retention-clean-up-drafts"] = {
+    "task": "retention.tasks.clean_up_drafts",
+    "schedule": _retention_crontab(hour=2, minute=45),
+}
