@@ -239,9 +239,11 @@ def purge_referral(*, referral: Referral, now: datetime | None = None) -> PurgeR
     now = now or timezone.now()
     with transaction.atomic(), pghistory.context(task="retention.purge"):
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        final_at = due_for_purge(now).filter(pk=locked.pk).values_list("final_at", flat=True)
-        final_at = final_at.first()
-        if final_at is None or locked.purged_at is not None or locked.legal_hold:
+        # The same rule as the daily selection, read again now that the row is locked: a hold
+        # placed, an appeal filed or a purge finished meanwhile is seen here.
+        due = due_for_purge(now).filter(pk=locked.pk)
+        final_at = due.values_list("final_at", flat=True).first()
+        if final_at is None:
             return None
         attachment_files = list(locked.attachments.values_list("stored_name", flat=True))
         notice_files = list(locked.notices.values_list("stored_name", flat=True))

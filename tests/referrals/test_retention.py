@@ -238,3 +238,17 @@ def test_the_beat_task_purges_daily(time_machine, settings):
     time_machine.move_to(START + days(RETENTION), tick=False)
     tasks.purge_expired_referrals.apply()
     assert _purged(referral)
+
+
+def test_links_to_possible_duplicates_go_with_the_personal_data(time_machine):
+    time_machine.move_to(START, tick=False)
+    referral = cases.withdrawn()
+    later = builders.submitted(legal_name=referral.legal_name, date_of_birth=referral.date_of_birth)
+    assert list(later.possible_duplicates.all()) == [referral]
+
+    assert _run_at(time_machine, START + days(RETENTION)) == 1
+
+    assert not later.possible_duplicates.exists()
+    assert PurgeRecord.objects.get(referral=referral).duplicate_links_removed == 1
+    later.refresh_from_db()
+    assert later.legal_name == referral.legal_name and later.purged_at is None
