@@ -210,3 +210,15 @@ def test_the_decide_pages_overturn_an_appeal(client, declined, other_reviewer):
 
     declined.refresh_from_db()
     assert declined.status == Status.CONFIRMED
+
+
+def test_the_referrers_detail_page_links_to_the_appeal_only_after_a_decline(client, declined):
+    client.force_login(declined.submitted_by)
+    appeal_url = reverse("confirmations:appeal", args=[declined.public_id])
+
+    page = client.get(reverse("referrals:detail", args=[declined.public_id])).content.decode()
+
+    assert f'href="{appeal_url}"' in page
+    confirmed = helpers.submitted(referrer=declined.submitted_by)
+    page = client.get(reverse("referrals:detail", args=[confirmed.public_id])).content.decode()
+    assert "Appeal this decision" not in page
