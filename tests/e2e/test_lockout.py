@@ -37,7 +37,7 @@ def test_a_locked_out_person_is_released_by_their_administrator(live_server, pag
     admin_context = browser.new_context()
     admin_page = admin_context.new_page()
     sign_in(admin_page, live_server, org_admin)
-    admin_page.get_by_role("link", name="Your organization").click()
+    admin_page.get_by_role("link", name="Your organization", exact=True).click()
     assert (
         admin_page.get_by_role("row", name=person.get_full_name())
         .get_by_text("Locked out")
