@@ -54,37 +54,44 @@ def drafts_with_last_activity(queryset=None):
     )
 
 
-def _current_warning(draft: Referral, last_activity_at: datetime) -> DraftWarning | None:
-    """The warning about this spell of inactivity, if one was sent."""
-    warning = DraftWarning.objects.filter(draft=draft).first()
-    if warning is None or warning.last_activity_at < last_activity_at:
-        return None
-    return warning
+def due_for_warning(now: datetime):
+    """Drafts untouched for the lifetime less the notice (23 days), whose author has not been
+    warned about this spell of inactivity."""
+    return (
+        drafts_with_last_activity()
+        .filter(last_activity_at__lte=now - (draft_lifetime() - warning_notice()))
+        .exclude(deletion_warning__last_activity_at__gte=F("last_activity_at"))
+    )
 
 
-def _locked_draft(pk: int, now: datetime):
-    """The draft locked, with its last activity, or (None, None) if it is no longer a stale
-    candidate (submitted, deleted, held)."""
+def due_for_deletion(now: datetime):
+    """Drafts untouched for their lifetime (30 days) whose author was warned about this spell
+    of inactivity at least the notice period (7 days) ago."""
+    return drafts_with_last_activity().filter(
+        last_activity_at__lte=now - draft_lifetime(),
+        deletion_warning__last_activity_at__gte=F("last_activity_at"),
+        deletion_warning__warned_at__lte=now - warning_notice(),
+    )
+
+
+def _lock_if_due(due, pk: int):
+    """Lock the draft, then ask the rule again: the author may have saved it, or a hold may
+    have been placed, since the daily selection ran. None if it is no longer due."""
     locked = Referral.objects.select_for_update().filter(pk=pk).first()
     if locked is None:
         return None, None
-    last = (
-        drafts_with_last_activity(Referral.objects.filter(pk=pk))
-        .values_list("last_activity_at", flat=True)
-        .first()
-    )
-    return (locked, last) if last is not None else (None, None)
+    row = due.filter(pk=pk).values("last_activity_at", "deletion_warning__warned_at").first()
+    return (locked, row) if row is not None else (None, None)
 
 
 def warn_draft_author(*, draft: Referral, now: datetime | None = None) -> DraftWarning | None:
     """Record the warning and queue its e-mail, once per spell of inactivity."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked, last = _locked_draft(draft.pk, now)
-        if locked is None or last > now - (draft_lifetime() - warning_notice()):
+        locked, row = _lock_if_due(due_for_warning(now), draft.pk)
+        if locked is None:
             return None
-        if _current_warning(locked, last) is not None:
-            return None
+        last = row["last_activity_at"]
         warning, _ = DraftWarning.objects.update_or_create(
             draft=locked,
             defaults={
@@ -102,11 +109,8 @@ def delete_stale_draft(*, draft: Referral, now: datetime | None = None) -> Draft
     warned long enough ago. Files are removed after commit (as when an author discards one)."""
     now = now or timezone.now()
     with transaction.atomic(), pghistory.context(task="retention.delete_draft"):
-        locked, last = _locked_draft(draft.pk, now)
-        if locked is None or last > now - draft_lifetime():
-            return None
-        warning = _current_warning(locked, last)
-        if warning is None or warning.warned_at > now - warning_notice():
+        locked, row = _lock_if_due(due_for_deletion(now), draft.pk)
+        if locked is None:
             return None
         names = list(locked.attachments.values_list("stored_name", flat=True))
         record = DraftDeletion.objects.create(
@@ -114,8 +118,8 @@ def delete_stale_draft(*, draft: Referral, now: datetime | None = None) -> Draft
             organization_id=locked.organization_id,
             author_id=locked.created_by_id,
             draft_created_at=locked.created_at,
-            last_activity_at=last,
-            warned_at=warning.warned_at,
+            last_activity_at=row["last_activity_at"],
+            warned_at=row["deletion_warning__warned_at"],
             deleted_at=now,
             attachments_deleted=len(names),
         )
@@ -129,17 +133,11 @@ def delete_stale_draft(*, draft: Referral, now: datetime | None = None) -> Draft
 
 
 def clean_up_drafts(*, now: datetime | None = None) -> dict[str, int]:
-    """The daily run: warn the authors of drafts going stale, delete the stale ones."""
+    """The daily run: delete the stale drafts, then warn the authors of drafts going stale.
+    Each draft in its own transaction."""
     now = now or timezone.now()
-    stale = drafts_with_last_activity()
-    to_delete = stale.filter(last_activity_at__lte=now - draft_lifetime()).values_list(
-        "pk", flat=True
-    )
-    deleted = sum(1 for pk in list(to_delete) if delete_stale_draft(draft=Referral(pk=pk), now=now))
-    to_warn = (
-        stale.filter(last_activity_at__lte=now - (draft_lifetime() - warning_notice()))
-        .exclude(deletion_warning__last_activity_at__gte=F("last_activity_at"))
-        .values_list("pk", flat=True)
-    )
-    warned = sum(1 for pk in list(to_warn) if warn_draft_author(draft=Referral(pk=pk), now=now))
+    to_delete = list(due_for_deletion(now).values_list("pk", flat=True))
+    deleted = sum(1 for pk in to_delete if delete_stale_draft(draft=Referral(pk=pk), now=now))
+    to_warn = list(due_for_warning(now).values_list("pk", flat=True))
+    warned = sum(1 for pk in to_warn if warn_draft_author(draft=Referral(pk=pk), now=now))
     return {"warned": warned, "deleted": deleted}

@@ -12,9 +12,3 @@ class LegalHoldForm(forms.Form):
             "Do not write anything about the person referred."
         ),
     )
-
-    def clean_reason(self):
-        reason = " ".join(self.cleaned_data["reason"].split())
-        if not reason:
-            raise forms.ValidationError("Give a reason.")
-        return reason

@@ -163,3 +163,23 @@ def test_the_beat_task_cleans_up_daily(time_machine, settings, draft):
     time_machine.move_to(START + days(23), tick=False)
     tasks.clean_up_drafts.apply()
     assert DraftWarning.objects.filter(draft=draft).exists()
+
+
+def test_a_warning_about_an_earlier_spell_does_not_count(time_machine, draft, run_at):
+    run_at(START + days(23))
+    time_machine.move_to(START + days(25), tick=False)
+    draft.refresh_from_db()
+    draft.save()
+    # The daily task next runs only when this new spell is 30 days old: the old warning is
+    # about the earlier spell, so the author is warned again, and the draft kept 7 more days.
+    assert run_at(START + days(25 + 30)) == {"warned": 1, "deleted": 0}
+    assert run_at(START + days(25 + 37) - SECOND)["deleted"] == 0
+    assert run_at(START + days(25 + 37))["deleted"] == 1
+
+
+def test_a_longer_lifetime_set_later_keeps_drafts_already_warned(settings, draft, run_at):
+    run_at(START + days(23))
+    settings.REFERRAL_DRAFT_RETENTION_DAYS = 60
+
+    assert run_at(START + days(30))["deleted"] == 0
+    assert run_at(START + days(60))["deleted"] == 1

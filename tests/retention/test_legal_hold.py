@@ -65,6 +65,8 @@ def test_a_hold_needs_a_reason(client, administrator, referral):
 
     assert response.status_code == 200 and "This field is required" in response.content.decode()
     assert not Referral.objects.get(pk=referral.pk).legal_hold
+    with pytest.raises(holds.HoldRefused):
+        holds.place_legal_hold(referral=referral, actor=administrator, reason=" \n ")
     assert not LegalHoldChange.objects.exists()
 
 
