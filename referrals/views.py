@@ -1,6 +1,7 @@
 """The referrer's pages after submission, and file downloads."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,13 +24,17 @@ def referral_list(request):
     drafts = selectors.drafts_of(request.user).only(
         "public_id", "status", "created_at", "updated_at"
     )
-    referrals = selectors.submitted_referrals_for_list(request.user)
+    # Paged: an organization can have thousands of referrals; a page costs the same for all.
+    page = Paginator(selectors.submitted_referrals_for_list(request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "referrals/list.html",
         {
             "drafts": drafts,
-            "referrals": referrals,
+            "referrals": page.object_list,
+            "page": page,
             "may_refer": services.may_refer(request.user),
         },
     )
