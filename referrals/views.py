@@ -157,9 +157,12 @@ def _file_response(data: bytes, content_type: str, filename: str) -> HttpRespons
 @require_GET
 def attachment_download(request, attachment_id):
     attachment = selectors.attachment_for(request.user, attachment_id)
-    data = private_storage.read_decrypted(
-        attachment.stored_name, context=attachment.storage_context
-    )
+    try:
+        data = private_storage.read_decrypted(
+            attachment.stored_name, context=attachment.storage_context
+        )
+    except private_storage.StoredFileMissing as missing:  # purged under the retention rules
+        raise Http404 from missing
     record_access(
         request=request,
         action=AccessLog.Action.DOWNLOAD_ATTACHMENT,
@@ -173,7 +176,10 @@ def attachment_download(request, attachment_id):
 @require_GET
 def notice_download(request, notice_id):
     notice = selectors.notice_for(request.user, notice_id)
-    data = private_storage.read_decrypted(notice.stored_name, context=notice.storage_context)
+    try:
+        data = private_storage.read_decrypted(notice.stored_name, context=notice.storage_context)
+    except private_storage.StoredFileMissing as missing:  # purged under the retention rules
+        raise Http404 from missing
     record_access(
         request=request,
         action=AccessLog.Action.DOWNLOAD_NOTICE,

@@ -252,3 +252,16 @@ def test_links_to_possible_duplicates_go_with_the_personal_data(time_machine):
     assert PurgeRecord.objects.get(referral=referral).duplicate_links_removed == 1
     later.refresh_from_db()
     assert later.legal_name == referral.legal_name and later.purged_at is None
+
+
+def test_files_of_a_purged_referral_are_gone_for_everyone_with_a_404(time_machine, client):
+    time_machine.move_to(START, tick=False)
+    referral = cases.confirmed_and_routed()
+    cases.report_outcomes(referral)
+    attachment = referral.attachments.first()
+    notice = referral.notices.first()
+    assert _run_at(time_machine, START + days(RETENTION + 1)) == 1
+    client.force_login(referral.submitted_by)
+
+    assert client.get(f"/referrals/files/{attachment.public_id}/").status_code == 404
+    assert client.get(f"/referrals/notices/{notice.public_id}/").status_code == 404
