@@ -73,8 +73,7 @@ def _column_values(table, column):
 def test_encrypted_referral_fields_stay_ciphertext_in_history():
     referral_model = apps.get_model("referrals", "Referral")
     events = getattr(referral_model, "pgh_event_models", None)
-    if not events:
-        pytest.skip("referrals.Referral is not tracked by pghistory yet (issue 4)")
+    assert events, "referrals.Referral must be tracked by pghistory"
     from tests.referrals.builders import draft
 
     name, narrative = fake.name(), fake.paragraph()
