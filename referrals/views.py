@@ -1,5 +1,6 @@
 """The referrer's pages after submission, and file downloads."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django_fsm import ConcurrentTransition
 from referral_portal import private_storage
 from referral_portal.audit import AccessLog, record_access
 from referral_portal.business_days import business_time_left
+from referral_portal.ratelimits import rate_limited
 
 from . import selectors, services
 from .followup_forms import AnswerForm, WithdrawForm
@@ -109,6 +111,7 @@ def withdraw(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(key="user", rate=settings.REFERRAL_STEP_POSTS_PER_HOUR, group="referral_answer")
 def answer(request, public_id, request_id):
     referral = selectors.referral_for(request.user, public_id)
     information_request = referral.information_requests.filter(public_id=request_id).first()

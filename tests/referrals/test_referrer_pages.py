@@ -356,3 +356,10 @@ def test_an_answer_with_a_disguised_file_is_refused_and_nothing_changes(client):
     referral.refresh_from_db()
     assert referral.status == Status.INFO_REQUESTED
     assert not Attachment.objects.exists()
+
+
+def test_every_view_that_accepts_uploads_is_rate_limited_per_person():
+    from referrals import views, wizard_views
+
+    for view in (wizard_views.step, views.answer):
+        assert view.rate_limit["key"] == "user", view.__name__
