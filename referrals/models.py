@@ -61,6 +61,17 @@ def _choice_array(choices, max_length=40):
     )
 
 
+# What the reviewers' queue lists: referrals waiting for a decision, and appeals.
+IN_QUEUE = Q(status__in=["submitted", "info_requested", "info_provided", "appealed"])
+QUEUE_FILTER_INDEXES = {
+    "referral_open_due_idx": [],
+    "referral_open_county_idx": ["county_of_residence"],
+    "referral_open_kind_idx": ["sex_trafficking", "labor_trafficking"],
+    "referral_open_minor_idx": ["minor_at_referral"],
+    "referral_open_reviewer_idx": ["assigned_reviewer"],
+}
+
+
 # Change history by database trigger (who changed the workflow fields, when, in which request).
 # Personal fields are left out: their ciphertext is bound to this table's columns, and after
 # submission they never change anyway.
@@ -165,6 +176,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assigned_reviewer", "status"], name="referral_reviewer_idx"),
             models.Index(fields=["organization", "status"], name="referral_org_status_idx"),
             # county_of_residence and reference are indexed by their FK and unique constraints.
+            # The reviewers' queue filters, each ordered by deadline; partial, over the queue's
+            # statuses only, so they stay small however many decided referrals accumulate.
+            *[
+                models.Index(fields=[*columns, "due_at"], condition=IN_QUEUE, name=name)
+                for name, columns in QUEUE_FILTER_INDEXES.items()
+            ],
         ]
         constraints = [
             models.CheckConstraint(
