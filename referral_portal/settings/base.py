@@ -220,8 +220,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Attachments and notices: encrypted by the portal, outside the web root, served only
+    # through views (referral_portal/private_storage.py).
+    "private": {"BACKEND": "referral_portal.private_storage.PrivateFileSystemStorage"},
 }
-# Attachments and notices live outside the web root, encrypted, served only through views.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=RUN_DIR / "private")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
