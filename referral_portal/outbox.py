@@ -1,14 +1,20 @@
-"""The transactional outbox (reference/security.md section 4.4).
+"""The transactional outbox.
 
-Services call `enqueue(kind, **ids)` inside their transaction. A beat task relays due rows to
-Celery; the worker runs the handler registered for the kind, at most once to completion.
+Services call `enqueue(kind, **ids)` inside their transaction. After that transaction commits,
+one relay task per transaction (not per message) is published; the relay claims due rows in a
+short transaction of its own, commits, and only then hands their ids to Celery, so a worker that
+starts a message at once never finds its row still locked by the relay. A beat task runs the same
+relay every few seconds as the safety net: it picks up rows whose fast path failed (broker down)
+and rows dispatched to a worker that died (`OUTBOX_STUCK_AFTER_SECONDS`). Handlers are idempotent
+and `process` locks the row, so a message handed over twice still takes effect once.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +22,9 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable[..., None]] = {}
+# Set while a relay task is queued and has not started, so a burst of commits publishes one
+# relay instead of hundreds that find nothing to do. Expires on its own if that task is lost.
+RELAY_QUEUED_KEY = "outbox:relay-queued"
 
 
 class RetryLater(Exception):
@@ -35,15 +44,37 @@ def enqueue(kind: str, **payload) -> OutboxMessage:
         if not isinstance(value, (int, str, bool)) or (isinstance(value, str) and len(value) > 64):
             raise ValueError("Outbox payloads carry ids only")
     message = OutboxMessage.objects.create(kind=kind, payload=payload)
-    # Fast path: relay right after commit. The beat relay is the safety net if Redis is down.
-    transaction.on_commit(_relay_soon, robust=True)
+    _relay_after_commit()
     return message
 
 
-def _relay_soon():
+class _RelayAfterCommit:
+    """The one on-commit callback of a transaction that enqueued messages."""
+
+    def __call__(self):
+        relay_soon()
+
+
+def _relay_after_commit() -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(callback, _RelayAfterCommit) for _, callback, _ in connection.run_on_commit
+    ):
+        return  # this transaction already relays when it commits
+    transaction.on_commit(_RelayAfterCommit(), robust=True)
+
+
+def relay_soon() -> None:
+    """Publish one relay task unless one is already waiting. Never raises: with the broker or
+    the cache down, the beat relay delivers the rows a few seconds later."""
     from .celery import app
     from .tasks import relay_outbox
 
+    try:
+        if not cache.add(RELAY_QUEUED_KEY, 1, timeout=settings.OUTBOX_RELAY_INTERVAL_SECONDS):
+            return
+    except Exception:  # noqa: BLE001 - cache down: publish anyway, a spare relay is harmless
+        logger.warning("outbox relay flag unavailable; publishing a relay anyway")
     try:
         # A connection of its own that gives up at once: with the broker down, kombu's default
         # connection retry (about 6 s per call) would hold the person's request after their
@@ -53,41 +84,79 @@ def _relay_soon():
         ) as connection:
             relay_outbox.apply_async(retry=False, connection=connection)
     except Exception:  # noqa: BLE001 - broker down: the beat relay will pick the row up
+        _forget_relay_queued()
         logger.warning("outbox fast path unavailable; beat relay will deliver")
 
 
+def relay_started() -> None:
+    """Called first by the relay task: commits after this point publish a new relay."""
+    _forget_relay_queued()
+
+
+def _forget_relay_queued() -> None:
+    try:
+        cache.delete(RELAY_QUEUED_KEY)
+    except Exception:  # noqa: BLE001 - the flag expires by itself
+        logger.warning("outbox relay flag unavailable")
+
+
 def max_attempts() -> int:
-    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8)
+    return settings.OUTBOX_MAX_ATTEMPTS
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2**attempts * 5, 3600))
 
 
-def due_messages(limit: int = 100):
-    """Rows to hand to Celery: pending and due, or dispatched long ago and never finished."""
+def due_messages(limit: int | None = None):
+    """Rows to hand to Celery: pending and due, or dispatched long ago and never finished (the
+    worker died). Rows a worker is processing right now are locked and skipped."""
     now = timezone.now()
-    stuck_before = now - timedelta(seconds=getattr(settings, "OUTBOX_STUCK_AFTER_SECONDS", 300))
+    stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
     pending = OutboxMessage.objects.filter(
         status=OutboxMessage.Status.PENDING, available_at__lte=now
     )
     stuck = OutboxMessage.objects.filter(
         status=OutboxMessage.Status.DISPATCHED, dispatched_at__lt=stuck_before
     )
+    limit = limit or settings.OUTBOX_RELAY_BATCH_SIZE
     return (pending | stuck).order_by("available_at").select_for_update(skip_locked=True)[:limit]
 
 
-def relay(send: Callable[[str], None]) -> int:
-    """Mark due rows dispatched and hand each id to `send`. Returns how many were sent."""
-    sent = 0
+def claim_due() -> list[str]:
+    """Mark one batch of due rows dispatched and commit. Returns their ids."""
     with transaction.atomic():
-        for message in due_messages():
-            send(str(message.id))
-            message.status = OutboxMessage.Status.DISPATCHED
-            message.dispatched_at = timezone.now()
-            message.save(update_fields=["status", "dispatched_at"])
-            sent += 1
+        ids = [str(pk) for pk in due_messages().values_list("pk", flat=True)]
+        if ids:
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                status=OutboxMessage.Status.DISPATCHED, dispatched_at=timezone.now()
+            )
+    return ids
+
+
+def relay(send: Callable[[list[str]], None]) -> int:
+    """Claim due rows batch by batch and hand each committed batch to `send`. Returns how many
+    were handed over. If `send` fails, its batch goes back to pending for the next relay."""
+    sent = 0
+    for _ in range(settings.OUTBOX_RELAY_MAX_BATCHES):
+        ids = claim_due()
+        if not ids:
+            break
+        try:
+            send(ids)
+        except Exception:
+            _unclaim(ids)
+            raise
+        sent += len(ids)
+        if len(ids) < settings.OUTBOX_RELAY_BATCH_SIZE:
+            break
     return sent
+
+
+def _unclaim(ids: Iterable[str]) -> None:
+    OutboxMessage.objects.filter(pk__in=list(ids), status=OutboxMessage.Status.DISPATCHED).update(
+        status=OutboxMessage.Status.PENDING, dispatched_at=None
+    )
 
 
 def process(message_id: str) -> str:
@@ -132,4 +201,4 @@ def resend(message: OutboxMessage) -> None:
         message.attempts = 0
         message.available_at = timezone.now()
         message.save()
-        transaction.on_commit(_relay_soon, robust=True)
+        _relay_after_commit()

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "referral_portal.request_body.FormBodyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -258,12 +259,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
+# Longer than any task may run (CELERY_TASK_TIME_LIMIT), so Redis never hands a running task to
+# a second worker. Work lost with a killed worker comes back sooner through the outbox (above).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox (referral_portal/outbox.py). Handlers are idempotent, so a row dispatched to a
+# worker that died is simply handed over again: after OUTBOX_STUCK_AFTER_SECONDS, picked up by
+# the beat relay that runs every OUTBOX_RELAY_INTERVAL_SECONDS, so within a minute in all.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=45)
+OUTBOX_RELAY_INTERVAL_SECONDS = env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=10)
+OUTBOX_RELAY_BATCH_SIZE = env.int("OUTBOX_RELAY_BATCH_SIZE", default=100)
+OUTBOX_RELAY_MAX_BATCHES = env.int("OUTBOX_RELAY_MAX_BATCHES", default=50)
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "referral_portal.tasks.relay_outbox", "schedule": 10.0},
+    "relay-outbox": {
+        "task": "referral_portal.tasks.relay_outbox",
+        "schedule": float(OUTBOX_RELAY_INTERVAL_SECONDS),
+    },
     "disable-inactive-accounts": {
         "task": "accounts.tasks.disable_inactive_accounts",
         "schedule": 6 * 3600.0,

@@ -76,12 +76,13 @@ def _database_url() -> str:
 
 
 class DedicatedWorker:
-    """`celery worker` (prefork, one child) on the test database and a given broker."""
+    """`celery worker` (prefork, one child unless told) on the test database and a broker."""
 
-    def __init__(self, broker_url: str, workdir: Path, *, beat=False, **environment):
+    def __init__(self, broker_url: str, workdir: Path, *, beat=False, concurrency=1, **environment):
         self.broker_url = broker_url
         self.workdir = workdir
         self.beat = beat
+        self.concurrency = concurrency
         self.environment = {key: str(value) for key, value in environment.items()}
         self.process = None
         self.control = Celery(broker=broker_url, set_as_current=False)
@@ -91,10 +92,12 @@ class DedicatedWorker:
         env.update(
             DATABASE_URL=_database_url(),
             BROKER_URL=self.broker_url,
+            # The same cache as this test process, as every web and worker process shares one.
+            CACHE_URL=settings.CACHES["default"]["LOCATION"],
             DJANGO_SETTINGS_MODULE="referral_portal.settings.test",
         )
         command = [sys.executable, "-m", "celery", "-A", "referral_portal", "worker",
-                   "--pool=prefork", "--concurrency=1", "--loglevel=warning",
+                   "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=warning",
                    "-n", f"routing-{os.getpid()}-{free_port()}@%h"]  # fmt: skip
         if self.beat:
             self.workdir.mkdir(parents=True, exist_ok=True)
