@@ -115,10 +115,18 @@ class AccessLog(models.Model):
 
 
 def client_ip(request) -> str | None:
-    """The caller's address. Behind a proxy, PORTAL_CLIENT_IP_META names the header the proxy
-    sets (e.g. HTTP_X_REAL_IP); anything that is not an IP address is dropped, not stored."""
-    meta_key = getattr(settings, "PORTAL_CLIENT_IP_META", "REMOTE_ADDR")
-    value = (request.META.get(meta_key) or "").split(",")[0].strip()
+    """The caller's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+    X-Forwarded-For entry that many places from the right (the hop the outermost proxy saw).
+    Entries further left were written by the caller and are never used. A request that did not
+    pass through every proxy has fewer entries: then the peer itself is the caller. Anything
+    that is not an IP address is dropped, not stored."""
+    value = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            value = hops[-proxies]
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:

@@ -101,7 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("BROKER_URL", default="redis://127.0.0.1:63790/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis, or this process's memory while Redis is down (referral_portal/cache.py).
+        "BACKEND": "referral_portal.cache.RedisCacheWithLocalFallback",
         "LOCATION": env("CACHE_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "portal",
     }
@@ -415,9 +416,14 @@ MIDDLEWARE.insert(
 DEFAULT_EXCEPTION_REPORTER_FILTER = "referral_portal.logging.PortalExceptionReporterFilter"
 LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
 LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
-# Behind a proxy, the META key holding the caller's address for the access log (e.g.
-# HTTP_X_REAL_IP); REMOTE_ADDR when the portal is reached directly.
-PORTAL_CLIENT_IP_META = env("PORTAL_CLIENT_IP_META", default="REMOTE_ADDR")
+# How many reverse proxies stand in front of the portal (1 behind the Caddy of
+# docker-compose.yml; 0 when reached directly). Each proxy appends the address it was called from
+# to X-Forwarded-For, so the caller's address is that many places from the right; what lies to
+# its left was written by the caller. One setting for the access log, the portal's rate limits,
+# django-ratelimit and allauth (referral_portal.audit.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+RATELIMIT_IP_META_KEY = "referral_portal.audit.client_ip"
 ACCESS_LOG_PAGE_SIZE = 50
 ACCESS_LOG_EXPORT_LIMIT = env.int("ACCESS_LOG_EXPORT_LIMIT", default=50_000)
 # Retention (retention/): after a referral's final state (confirmed with routing closed, declined
