@@ -1,5 +1,5 @@
 # The README's commands. Each script finds Python >= 3.12, builds .venv and starts what it needs.
-.PHONY: run test lint format bench e2e scan vendor clean
+.PHONY: run test lint format bench e2e scan vendor clean backup restore
 
 run:            ## the whole portal on http://127.0.0.1:8000 with demo data
 	./scripts/run.sh
@@ -24,6 +24,12 @@ scan:           ## wapiti and sqlmap against the portal on 127.0.0.1, bounded; r
 
 vendor:         ## refresh the pinned NYSDS copies under static/vendor/
 	./scripts/refresh_vendor.sh
+
+backup:         ## database dump and private files in backups/<UTC time>/; keys are kept apart (docs/backups.md)
+	./scripts/backup.sh
+
+restore:        ## make restore FROM=backups/<UTC time>: into an empty database and private storage
+	./scripts/restore.sh "$(FROM)"
 
 clean:          ## stop nothing, delete local data (.run/) and the virtualenv
 	rm -rf .run .venv staticfiles

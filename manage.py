@@ -1,10 +1,16 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_portal.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:  # no fallback to the development settings (referral_portal/settings_module.py)
+        from referral_portal import settings_module
+
+        settings_module.require()
+    except ImproperlyConfigured as missing:
+        sys.exit(str(missing))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -3,16 +3,40 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import time_format
 
 from referral_portal import crypto
+
+from . import signin_delays
+from .security_keys import has_security_key, security_key_required
 
 # One message for an unknown username, a wrong password, and a right password for an account
 # that cannot sign in (deactivated, or its organization not verified): no answer tells anyone
 # whether an account exists (ASVS V6.3.8).
 SIGN_IN_FAILED = (
     "The username or password is not right. Check both and try again. After 5 failed "
-    "attempts, signing in with this username is paused for 15 minutes."
+    "attempts, each further attempt has to wait a little longer."
 )
+# While a wait runs (accounts/signin_delays.py). The same words whether or not the username
+# belongs to an account, and whether the username or the address made the wait.
+SIGN_IN_PAUSED = "sign_in_paused"
+
+
+def sign_in_paused_message(until) -> str:
+    return (
+        "Signing in is paused after several unsuccessful attempts with this username or from "
+        f"your network. Try again after {time_format(timezone.localtime(until), 'g:i:s A')}. "
+        "Each further unsuccessful attempt makes the next pause longer, up to "
+        f"{settings.SIGN_IN_MAX_DELAY_SECONDS // 60} minutes. Forgotten your password? Reset "
+        "it. Your organization's administrator can also end the pause."
+    )
+
+
+def _typed_username(credentials) -> str:
+    return credentials.get("username") or credentials.get("login") or ""
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -26,6 +50,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def pre_authenticate(self, request, **credentials):
+        """Refuse the attempt, before the password is looked at, while the username or the
+        address must wait. Replaces allauth's own per-login count, which lives in the cache
+        and would fail (or forget) when Redis is down."""
+        until = signin_delays.wait_until(request, _typed_username(credentials))
+        if until is not None:
+            raise forms.ValidationError(sign_in_paused_message(until), code=SIGN_IN_PAUSED)
+
     def is_open_for_signup(self, request):
         # People join through an organization's verified application or an invitation.
         return False
@@ -33,17 +65,25 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def authenticate(self, request, **credentials):
         """allauth hands back a person whose password matched even when the backend refused
         them (to show its "account inactive" page). Here that is a failed sign-in like any
-        other: the backend's refusal already counted as a failure for django-axes."""
+        other, counted like any other. A right password for an account that may act starts
+        its username's count again."""
         user = super().authenticate(request, **credentials)
         if user is not None and not user.may_act:
+            self.authentication_failed(request, **credentials)
             return None
+        if user is not None:
+            signin_delays.record_success(_typed_username(credentials))
         return user
 
+    def authentication_failed(self, request, **credentials):
+        signin_delays.record_failure(request, _typed_username(credentials))
+
     def post_login(self, request, user, **kwargs):
-        """A person without an authenticator goes straight to setting one up, which allauth
-        guards with re-authentication. Having typed the password seconds ago counts as that
-        (for ACCOUNT_REAUTHENTICATION_TIMEOUT), so they are not asked for it twice."""
-        if not is_mfa_enabled(user):
+        """A person without an authenticator (or without the security key their role needs)
+        goes straight to setting one up, which allauth guards with re-authentication. Having
+        signed in seconds ago counts as that (for ACCOUNT_REAUTHENTICATION_TIMEOUT), so they
+        are not asked for it twice."""
+        if not is_mfa_enabled(user) or (security_key_required(user) and not has_security_key(user)):
             record_authentication(request, user, method="password", reauthenticated=True)
         return super().post_login(request, user, **kwargs)
 

@@ -201,9 +201,7 @@ class PersonAdmin(admin.ModelAdmin):
         done="Authenticator apps reset",
     )
 
-    @admin.action(
-        description="Release the sign-in lockout of the selected…", permissions=["change"]
-    )
+    @admin.action(description="End the sign-in pause of the selected…", permissions=["change"])
     def release_lockout(self, request, queryset):
         released = 0
         for person in queryset:
@@ -213,17 +211,17 @@ class PersonAdmin(admin.ModelAdmin):
             except services.AccountRuleError as error:
                 self.message_user(request, f"{person}: {error}", messages.WARNING)
         if released:
-            self.message_user(request, f"Lockouts released: {released}.", messages.SUCCESS)
+            self.message_user(request, f"Sign-in pauses ended: {released}.", messages.SUCCESS)
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, person):
         return person.get_full_name()
 
-    @admin.display(description="Sign-in lockout")
+    @admin.display(description="Sign-in pause")
     def lockout_status(self, person):
         if person.pk and selectors.is_locked_out(person):
-            return format_html("<strong>{}</strong>", "Locked out (use the action to release)")
-        return "Not locked"
+            return format_html("<strong>{}</strong>", "Sign-in paused (use the action to end it)")
+        return "Not paused"
 
     def has_add_permission(self, request):
         return False  # accounts come from invitations only

@@ -1,4 +1,5 @@
 from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
 
 
 class VerifiedOrganizationBackend(AuthenticationBackend):
@@ -9,5 +10,7 @@ class VerifiedOrganizationBackend(AuthenticationBackend):
         return super().user_can_authenticate(user) and user.may_act
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
-        return user if user is not None and user.may_act else None
+        # One query for the person and the organization every request asks about (may_act).
+        model = get_user_model()
+        user = model._default_manager.select_related("organization").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,16 +1,20 @@
 """Fake organizations and one account per role for `manage.py seed_demo`.
 
-Faker is seeded, so names, passwords and TOTP secrets are the same on every machine and every
-run: running it twice changes nothing. Never used outside development.
+Faker is seeded, so organizations and people's names are the same on every machine. Passwords
+and TOTP secrets are not: they come from the `secrets` module when an account is created, so
+nobody can work them out from this code (the demo administrator may be reachable beyond
+loopback). seed_demo passes back what it wrote to .run/demo-accounts.json last time, and an
+account whose password and secret still match keeps them: running it twice changes nothing.
+Never used outside development (seed_demo requires DEBUG).
 """
 
-import base64
-import random
+import secrets
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -82,12 +86,24 @@ def _organization(spec: DemoOrganization) -> Organization:
     )
 
 
-def _account(username, role, organization) -> dict:
+def _totp_secret(user) -> str | None:
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return decrypt(authenticator.data["secret"]) if authenticator else None
+
+
+def _still_valid(user, previous: dict | None) -> bool:
+    """Whether last run's password and TOTP secret for this account still work."""
+    return bool(
+        previous
+        and user.check_password(previous.get("password") or "")
+        and _totp_secret(user) == previous.get("totp_secret")
+    )
+
+
+def _account(username, role, organization, previous: dict | None) -> dict:
     fake = _faker(username)
-    rng = random.Random(f"2026:{username}")  # noqa: S311 - demo data, not a real secret
     first, last = fake.first_name(), fake.last_name()
-    password = "-".join(fake.words(nb=4, unique=True)) + f"-{rng.randint(10, 99)}"
-    secret = base64.b32encode(rng.randbytes(20)).decode()
+    password, secret = secrets.token_urlsafe(15), generate_totp_secret()
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(
@@ -102,7 +118,12 @@ def _account(username, role, organization) -> dict:
         user.save()
         TOTP.activate(user, secret)
         RecoveryCodes.activate(user)
-    elif not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+    elif _still_valid(user, previous):
+        password, secret = previous["password"], previous["totp_secret"]
+    else:  # last run's file is gone or out of date: new credentials, written to the new file
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
         TOTP.activate(user, secret)
     return {
         "username": username,
@@ -114,8 +135,11 @@ def _account(username, role, organization) -> dict:
 
 
 @transaction.atomic
-def seed() -> list[dict]:
+def seed(previous: list[dict] | None = None) -> list[dict]:
+    """`previous`: the accounts this returned last time (seed_demo keeps them in a file)."""
     organizations = {spec.key: _organization(spec) for spec in ORGANIZATIONS}
+    known = {account.get("username"): account for account in previous or []}
     return [
-        _account(username, role, organizations[org_key]) for username, role, org_key in ACCOUNTS
+        _account(username, role, organizations[org_key], known.get(username))
+        for username, role, org_key in ACCOUNTS
     ]

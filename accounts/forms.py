@@ -3,6 +3,7 @@ import re
 from allauth.account.forms import LoginForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -10,14 +11,14 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from referral_portal.roles import Role
 
-from .lockout import normalize_username
 from .models import Invitation, Organization, User
+from .security_keys import has_security_key, must_sign_in_with_security_key
+from .usernames import assigned_username
 
 PHONE = re.compile(r"^[0-9 ()+.\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
@@ -33,7 +34,8 @@ def clean_phone(value: str) -> str:
 
 
 class PortalLoginForm(LoginForm):
-    """Sign-in. django-axes counts failures by the username typed into `login`."""
+    """Sign-in. Failures are counted by the username typed into `login` and by address
+    (accounts/signin_delays.py, through the account adapter)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +65,23 @@ class PortalAuthenticateForm(AuthenticateForm):
             label="Code",
             help_text="The 6 digits your authenticator app shows now, or a recovery code.",
         )
+        # Roles in MFA_REQUIRE_WEBAUTHN_FOR_ROLES sign in with their key once they have one.
+        self.security_key_only = must_sign_in_with_security_key(self.user)
+
+    def clean_code(self):
+        if self.security_key_only:
+            raise ValidationError(
+                "Use your security key or passkey: for your role a code is not enough.",
+                code="security_key_required",
+            )
+        return super().clean_code()
+
+
+class PortalAuthenticateWebAuthnForm(AuthenticateWebAuthnForm):
+    @property
+    def offered(self) -> bool:
+        """Whether the sign-in page offers the key (only to people who registered one)."""
+        return has_security_key(self.user)
 
 
 class PortalReauthenticateForm(ReauthenticateForm):
@@ -225,11 +244,13 @@ class InvitationForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
+    # Assigned, not chosen (accounts/usernames.py): shown in a read-only field so that password
+    # managers save it with the new password; whatever is posted for it is ignored.
     username = forms.CharField(
-        label="Choose a username",
-        max_length=150,
-        help_text="Letters, digits and . - _ only. You type it each time you sign in.",
-        validators=[UnicodeUsernameValidator()],
+        label="Your username",
+        disabled=True,
+        required=False,
+        help_text="The portal assigns it. You type it each time you sign in.",
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     password1 = forms.CharField(
@@ -248,16 +269,9 @@ class AcceptInvitationForm(forms.Form):
     def __init__(self, *args, invitation: Invitation, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
+        self.fields["username"].initial = assigned_username(invitation)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean_username(self):
-        username = normalize_username(self.cleaned_data["username"])
-        if len(username) < 3:
-            raise ValidationError("Use at least 3 characters.", code="short")
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError("That username is taken. Choose another.", code="taken")
-        return username
 
     def clean(self):
         cleaned = super().clean()

@@ -2,7 +2,6 @@
 
 import time
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,8 +10,15 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils.http import urlencode
 
-SESSION_STARTED = "portal_started_at"
-SESSION_LAST_SEEN = "portal_last_seen_at"
+from .activity import (
+    SESSION_LAST_SEEN,
+    SESSION_STARTED,
+    idle_seconds_left,
+    mfa_state,
+    record_activity,
+)
+from .security_keys import security_key_required
+
 SIGNED_OUT_PARAM = "signed_out"
 
 # What a signed-in person without MFA may reach: enrolment itself and the way out. Enrolment
@@ -32,6 +38,13 @@ MFA_ENROLMENT_URLS = frozenset(
         "privacy",
     }
 )
+# What a person whose role needs a security key (accounts/security_keys.py) may reach before
+# registering one. Adding a key asks for re-authentication too, by app code or password.
+SECURITY_KEY_ENROLMENT_URLS = MFA_ENROLMENT_URLS | {
+    "mfa_add_webauthn",
+    "mfa_reauthenticate",
+    "mfa_reauthenticate_webauthn",
+}
 # Requests that do not count as activity (status polling would keep a session alive forever).
 PASSIVE_URLS = frozenset({"healthz"})
 
@@ -60,7 +73,9 @@ class SessionPolicyMiddleware:
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 return self._end(request, "idle")
             if _url_name(request) not in PASSIVE_URLS:
-                session[SESSION_LAST_SEEN] = now
+                # Once a minute, or on any request that may write (accounts.activity).
+                record_activity(request, now, always=request.method not in ("GET", "HEAD"))
+            request.idle_seconds_left = idle_seconds_left(request, now)  # for the page's warning
         return self.get_response(request)
 
     def _end(self, request, why: str):
@@ -71,21 +86,35 @@ class SessionPolicyMiddleware:
 
 
 class MandatoryMFAMiddleware:
-    """A signed-in person with no second factor can only enrol one (ASVS V6.3.3)."""
+    """A signed-in person with no second factor can only enrol one (ASVS V6.3.3); a person
+    whose role needs a phishing-resistant one (MFA_REQUIRE_WEBAUTHN_FOR_ROLES) can only add a
+    security key or passkey until they have one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path_info.startswith(settings.STATIC_URL)
-            and _url_name(request) not in MFA_ENROLMENT_URLS
-            and not is_mfa_enabled(user)
-        ):
+        if not user.is_authenticated or request.path_info.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        url_name = _url_name(request)
+        if url_name in MFA_ENROLMENT_URLS:
+            return self.get_response(request)
+        has = mfa_state(request, int(time.time()))
+        if not has["mfa"]:
             messages.info(
                 request, "Set up your authenticator app to finish signing in. It is required."
             )
             return redirect("mfa_activate_totp")
+        if (
+            url_name not in SECURITY_KEY_ENROLMENT_URLS
+            and security_key_required(user)
+            and not has["key"]
+        ):
+            messages.info(
+                request,
+                "Add a security key or passkey to finish signing in. Your role needs one: "
+                "unlike a code, it cannot be phished.",
+            )
+            return redirect("mfa_add_webauthn")
         return self.get_response(request)

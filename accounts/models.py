@@ -312,3 +312,34 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class SignInFailures(models.Model):
+    """Failed sign-ins counted per username typed and per caller's address, so that each
+    further attempt can be made to wait (accounts/signin_delays.py). Kept in PostgreSQL, not
+    Redis, so the limit holds when the cache is down. Neither the username nor the address is
+    stored: `key_hash` is a keyed hash (HMAC with the blind-index key) of the folded username or
+    of the address, so the table says nothing to someone who reads it without the key."""
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", "Username"
+        ADDRESS = "address", "Address"
+
+    scope = models.CharField(max_length=10, choices=Scope)
+    key_hash = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    # No attempt for this username (or from this address) is checked before this moment.
+    wait_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key_hash"], name="sign_in_failures_key"),
+            models.CheckConstraint(
+                condition=Q(scope__in=["username", "address"]), name="sign_in_failures_scope"
+            ),
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="sign_in_failures_age")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key_hash[:8]}: {self.failures}"

@@ -15,11 +15,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_invitation",
         "referral_portal.view_county",
         "referral_portal.view_outboxmessage",
-        # release lockouts, end sessions, reset a lost authenticator
-        "axes.view_accessattempt",
-        "axes.delete_accessattempt",
-        "axes.view_accesslog",
-        "axes.view_accessfailurelog",
+        # end sessions, reset a lost authenticator (sign-in pauses are released by a service)
         "usersessions.view_usersession",
         "usersessions.delete_usersession",
         "mfa.view_authenticator",

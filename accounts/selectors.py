@@ -4,7 +4,7 @@ from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import lockout, policy
+from . import policy, signin_delays
 from .models import AuditEvent, Invitation, Organization, User
 
 
@@ -66,11 +66,12 @@ def invitation_for(user, public_id) -> Invitation:
 
 
 def staff_of(organization: Organization) -> list[User]:
-    """The organization's people, each marked `.locked_out` (two queries in all)."""
+    """The organization's people, each marked `.locked_out` when their sign-in is paused
+    (two queries in all)."""
     people = list(organization.members.order_by("-is_active", "last_name", "first_name"))
-    locked = lockout.locked_usernames(person.username for person in people)
+    paused = signin_delays.paused_usernames(person.username for person in people)
     for person in people:
-        person.locked_out = lockout.normalize_username(person.username) in locked
+        person.locked_out = signin_delays.normalize_username(person.username) in paused
     return people
 
 
@@ -95,7 +96,8 @@ def audit_trail(*, organization=None, person=None, limit: int = 25):
 
 
 def is_locked_out(person: User) -> bool:
-    return bool(lockout.locked_usernames([person.username]))
+    """Whether the person's next sign-in attempt must wait (accounts/signin_delays.py)."""
+    return bool(signin_delays.paused_usernames([person.username]))
 
 
 def usable_invitation(token: str, *, lock: bool = False) -> Invitation | None:

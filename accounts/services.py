@@ -23,9 +23,10 @@ from django.utils import timezone
 from referral_portal import outbox
 from referral_portal.roles import Role
 
-from . import lockout, policy
+from . import policy, signin_delays
 from .models import AuditEvent, Invitation, Organization, User
 from .selectors import usable_invitation
+from .usernames import assigned_username
 
 Status = Organization.Status
 Action = AuditEvent.Action
@@ -361,11 +362,11 @@ def revoke_invitation(*, invitation: Invitation, actor, reason: str = "") -> Inv
     return invitation
 
 
-def accept_invitation(*, token: str, username: str, password: str) -> User:
-    """Open the account the invitation was for. Works once: the invitation is marked used in
-    the same transaction. The person must still enrol an authenticator before anything else
+def accept_invitation(*, token: str, password: str) -> User:
+    """Open the account the invitation was for, under the username the portal assigns to it
+    (accounts/usernames.py). Works once: the invitation is marked used in the same
+    transaction. The person must still enrol an authenticator before anything else
     (accounts.middleware.MandatoryMFAMiddleware)."""
-    username = lockout.normalize_username(username)
     with transaction.atomic():
         invitation = usable_invitation(token, lock=True)
         if invitation is None:
@@ -375,10 +376,8 @@ def accept_invitation(*, token: str, username: str, password: str) -> User:
                 "An account with this e-mail address already exists. Ask your organization's "
                 "administrator for help."
             )
-        if User.objects.filter(username__iexact=username).exists():
-            raise AccountRuleError("That username is taken. Choose another.")
         user = User(
-            username=username,
+            username=assigned_username(invitation),
             first_name=invitation.first_name,
             last_name=invitation.last_name,
             email=invitation.email,
@@ -469,9 +468,15 @@ def end_sessions(*, person: User, actor, reason: str = "") -> int:
 
 
 def release_lockout(*, person: User, actor) -> int:
+    """End the person's sign-in pause at once: their username's failures are forgotten (the
+    address's stay, they are not the person's), and so is allauth's count of wrong
+    authenticator codes, after commit and without failing the release if Redis is down."""
     with transaction.atomic():
         person = _locked_person(person, actor)
-        removed = lockout.clear_lockout(person)
+        removed = signin_delays.clear_username(person.username)
+        transaction.on_commit(
+            lambda: signin_delays.clear_authenticator_code_limit(person), robust=True
+        )
         _audit(
             Action.LOCKOUT_RELEASED,
             actor=actor,

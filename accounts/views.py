@@ -87,11 +87,7 @@ def accept_invitation(request):
     form = AcceptInvitationForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.accept_invitation(
-                token=token,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password1"],
-            )
+            user = services.accept_invitation(token=token, password=form.cleaned_data["password1"])
         except services.AccountRuleError as error:
             form.add_error(None, str(error))
         else:
@@ -269,7 +265,7 @@ def person_reactivate(request, public_id):
 @require_POST
 def person_release_lockout(request, public_id):
     person = selectors.person_for(request.user, public_id)
-    _run(request, services.release_lockout, "The lockout was released.", person=person)
+    _run(request, services.release_lockout, "The sign-in pause was ended.", person=person)
     return redirect("accounts:person_detail", public_id=person.public_id)
 
 

@@ -93,7 +93,9 @@ def confirm(request, public_id):
                 if not any(w.startswith(f"Not sent to {d.name}:") for d in proposal.blocked)
             ],
             "decision": decision,
-            "notices": decisions.confirmation_notices(referral, decision, proposal),
+            # Each notice in each language it will be issued in.
+            "notices": decisions.confirmation_notices(referral, decision, proposal)
+            + decisions.person_translations(referral, decision, proposal=proposal),
         }
         return render(request, "confirmations/confirm_preview.html", context)
     status = 400 if form.errors else 200
@@ -147,7 +149,8 @@ def decline(request, public_id):
         context = {
             **_decision_context(request, referral, form),
             "decision": decision,
-            "notices": decisions.decline_notices(referral, decision, upheld=on_appeal),
+            "notices": decisions.decline_notices(referral, decision, upheld=on_appeal)
+            + decisions.person_translations(referral, decision, upheld=on_appeal),
         }
         return render(request, "confirmations/decline_preview.html", context)
     status = 400 if form.errors else 200

@@ -7,7 +7,7 @@ Notices are rendered and stored in the same transaction; routing is written ther
 routing.services.route_confirmed_referral.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -17,12 +17,13 @@ from django.utils import timezone
 from referral_portal import outbox
 from referral_portal.business_days import add_business_days
 from referral_portal.roles import Role
+from referrals.languages import notice_languages
 from referrals.models import EventKind, Referral, Status
 from referrals.services import record_event, store_notice
 from routing import rules as routing_rules
 from routing import services as routing_services
 
-from . import notices
+from . import notices, verification
 from .choices import DECIDABLE_STATUSES, AppealOutcome, Basis, DeclineReason
 from .choices import DecisionOutcome as Outcome
 from .choices import DecisionStage as Stage
@@ -111,11 +112,38 @@ def decline_notices(referral, decision, *, upheld=False) -> list[notices.NoticeC
     ]
 
 
-def _issue(referral, contents, reviewer) -> None:
+def person_translations(referral, decision, *, proposal=None, upheld=False) -> list:
+    """The person's notice again in each further language it is issued in (their preferred
+    language, when it is one of the twelve). The notice to the referring organization is in
+    English only."""
+    if decision.is_confirmation:
+        kwargs = {"referral": referral, "decision": decision, "destinations": proposal.allowed,
+                  "blocked": proposal.blocked}  # fmt: skip
+
+        def build():
+            return notices.confirmation_notice(**kwargs)
+    else:
+
+        def build():
+            return decline_notices(referral, decision, upheld=upheld)[0]
+
+    return [
+        notices.in_language(language, build)
+        for language in notice_languages(referral.preferred_language)[1:]
+    ]
+
+
+def _issue(referral, decision, contents, reviewer) -> None:
+    codes = {}
     for content in contents:
+        # The person's notice gets its verification code now, in the same transaction; each
+        # language of it prints the same code.
+        if content.kind not in codes:
+            codes[content.kind] = verification.issue_code(decision=decision, kind=content.kind)
+        content = replace(content, verification_code=codes[content.kind])
         store_notice(
             referral=referral, kind=content.kind, pdf=notices.render_pdf(content),
-            issued_by=reviewer,
+            issued_by=reviewer, language=content.language,
         )  # fmt: skip
 
 
@@ -152,7 +180,9 @@ def _confirm_and_route(locked, reviewer, facts, *, stage, transition, event_kind
     routing_services.route_confirmed_referral(
         referral=locked, destinations=proposal.allowed, actor=reviewer
     )
-    _issue(locked, confirmation_notices(locked, decision, proposal), reviewer)
+    contents = confirmation_notices(locked, decision, proposal)
+    contents += person_translations(locked, decision, proposal=proposal)
+    _issue(locked, decision, contents, reviewer)
     outbox.enqueue(DECIDED, decision=str(decision.public_id))
     return decision
 
@@ -187,7 +217,8 @@ def decline_referral(
             referral=locked, actor=reviewer, kind=EventKind.DECLINED, from_status=previous,
             note="; ".join(decision.get_decline_reasons_display()),
         )  # fmt: skip
-        _issue(locked, decline_notices(locked, decision), reviewer)
+        contents = decline_notices(locked, decision) + person_translations(locked, decision)
+        _issue(locked, decision, contents, reviewer)
         outbox.enqueue(DECIDED, decision=str(decision.public_id))
     return decision
 
@@ -289,7 +320,9 @@ def uphold_appeal(*, referral: Referral, reviewer, note: str, expected_version: 
         record_event(
             referral=locked, actor=reviewer, kind=EventKind.APPEAL_UPHELD, from_status=previous
         )
-        _issue(locked, decline_notices(locked, decision, upheld=True), reviewer)
+        contents = decline_notices(locked, decision, upheld=True)
+        contents += person_translations(locked, decision, upheld=True)
+        _issue(locked, decision, contents, reviewer)
         _close_appeal(appeal, reviewer, decision, AppealOutcome.UPHELD)
         outbox.enqueue(DECIDED, decision=str(decision.public_id))
     return decision

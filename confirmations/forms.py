@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from referral_portal.business_days import is_business_day
 from referral_portal.models import County
+from referrals import break_glass
 from referrals.models import Reason
 
 from .choices import (
@@ -50,6 +51,30 @@ class VersionedForm(forms.Form):
     """Carries the referral's version from the page, so a stale form is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# --- break-glass access (docs/decisions/0009) ----------------------------------------------------
+class BreakGlassForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label="Purpose", choices=break_glass.Purpose.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the purpose."},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Reason", min_length=break_glass.REASON_MIN_LENGTH,
+        max_length=break_glass.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"At least {break_glass.REASON_MIN_LENGTH} characters: the ticket or request "
+        "number and what you must check. State supervisors read it. Do not write the person's "
+        "name or other details about them.",
+        error_messages={
+            "required": "Enter the reason you must open this case.",
+            "min_length": f"Describe the reason in at least {break_glass.REASON_MIN_LENGTH} "
+            "characters.",
+        },
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,9 +8,11 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from accounts.models import User
-from referral_portal import outbox
+from referral_portal import outbox, times
+from referral_portal.audit import AccessAction
 from referral_portal.business_days import NEW_YORK
 from referral_portal.roles import Role
+from referrals import break_glass
 from referrals.models import InformationRequest
 
 from . import decisions, services
@@ -37,6 +39,14 @@ def _referrers(referral) -> list[str]:
         User.objects.filter(
             organization_id=referral.organization_id, role=Role.ORG_ADMIN, is_active=True
         )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _supervisors():
+    return (
+        User.objects.filter(role=Role.STATE_SUPERVISOR, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
@@ -74,11 +84,7 @@ def decided(decision: str) -> None:
 def appeal_filed(appeal: str) -> None:
     appeal = Appeal.objects.select_related("referral").get(public_id=appeal)
     reference = appeal.referral.reference
-    supervisors = (
-        User.objects.filter(role=Role.STATE_SUPERVISOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    supervisors = _supervisors()
     body = (
         f"The referring organization appealed the decline of referral {reference}.\n"
         "A reviewer who did not make the first decision must decide it.\n\n"
@@ -87,11 +93,35 @@ def appeal_filed(appeal: str) -> None:
     _send(f"Appeal filed: referral {reference}", body, supervisors)
 
 
+@outbox.handler(break_glass.BREAK_GLASS_OPENED)
+def break_glass_opened(grant: str) -> None:
+    """Who opened which reference, the purpose category and until when; never the reason
+    (free text, read on the case page) nor anything about the person."""
+    grant = break_glass.BreakGlassGrant.objects.select_related("referral", "granted_to").get(
+        public_id=grant
+    )
+    administrator = grant.granted_to
+    who = administrator.get_full_name() or administrator.username
+    reference = grant.referral.reference
+    until = timezone.localtime(grant.expires_at, NEW_YORK)
+    body = (
+        f"{who} ({administrator.username}), an administrator, opened referral {reference} "
+        f"under break-glass access, until {until:%-I:%M %p} on {until:%B %-d, %Y} "
+        "(New York time).\n"
+        f"Purpose: {grant.get_purpose_display()}.\n\n"
+        f'The access log records the grant (action "{AccessAction.BREAK_GLASS.label}", '
+        f"reference {reference}) and every page and file opened under it. Read the reason and "
+        "who viewed the case on the case page, under Break-glass access and Viewed by:\n"
+        f"{portal_link('confirmations:case', grant.referral.public_id)}#break-glass\n\n"
+        "For the person's privacy, this e-mail holds no personal details."
+    )
+    _send(f"Break-glass access to referral {reference}", body, _supervisors())
+
+
 def _deadline_line(referral, now) -> str:
-    due = timezone.localtime(referral.due_at, NEW_YORK)
     state = "OVERDUE" if referral.due_at <= now else "due"
     who = "" if referral.assigned_reviewer_id else " (not assigned)"
-    return f"- {referral.reference}: {state} {due:%a %b %-d, %-I:%M %p}{who}"
+    return f"- {referral.reference}: {state} {times.when(referral.due_at, 'short')}{who}"
 
 
 @outbox.handler(services.DEADLINE_REMINDER)

@@ -288,3 +288,7 @@ class DeadlineReminder(models.Model):
 
     def __str__(self):
         return f"Deadline reminder for {self.day}"
+
+
+# A model of this app kept in its own module, with the rules that use it.
+from .verification import NoticeVerification  # noqa: E402, F401

@@ -1,18 +1,17 @@
 """Reads for the review, depending on who asks. People outside the queue's roles see nothing,
 and a referral they may not see is a 404 (referrals.selectors decides)."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from referral_portal.audit import viewers_of
-from referral_portal.business_days import business_time_left
+from referral_portal.business_days import time_left
 from referrals import selectors as referral_selectors
-from referrals.models import Referral, Status
+from referrals.models import INFORMATION_PROVIDED, QUEUE_ORDER, Referral, Status
 from routing.selectors import deliveries_of_referral
 
 from .choices import QUEUE_STATUSES
@@ -26,55 +25,17 @@ QUEUE_COLUMNS = (
 )  # fmt: skip
 
 
-# --- time left -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TimeLeft:
-    days: int
-    hours: int
-    overdue: bool
-    paused: bool = False
-
-    @property
-    def text(self) -> str:
-        """In words: the queue marks overdue with text, not with colour alone."""
-        if self.paused:
-            return "Clock paused: waiting for the referrer"
-        if self.overdue:
-            if self.days >= 1:
-                return f"Overdue by {self.days} business day{'s' if self.days != 1 else ''}"
-            if self.hours >= 1:
-                return f"Overdue by {self.hours} hour{'s' if self.hours != 1 else ''}"
-            return "Overdue"
-        if self.days == 0:
-            if self.hours == 0:
-                return "Due within the hour"
-            return f"Due today: {self.hours} hour{'s' if self.hours != 1 else ''} left"
-        days = f"{self.days} business day{'s' if self.days != 1 else ''}"
-        if self.hours:
-            return f"{days} and {self.hours} hour{'s' if self.hours != 1 else ''} left"
-        return f"{days} left"
-
-
-def time_left(due_at: datetime | None, now: datetime, *, paused: bool = False) -> TimeLeft | None:
-    if due_at is None:
-        return None
-    if paused:
-        return TimeLeft(0, 0, overdue=False, paused=True)
-    days, hours = business_time_left(due_at, now)
-    if now >= due_at:
-        return TimeLeft(-days, hours, overdue=True)
-    return TimeLeft(days, hours, overdue=False)
-
-
 # --- the queue -----------------------------------------------------------------------------------
 def may_review(user) -> bool:
     return user.is_authenticated and user.is_active and user.role in QUEUE_ROLES
 
 
 def _queue_base(user) -> QuerySet[Referral]:
+    """The queue lists every open referral to everyone in QUEUE_ROLES, administrators too: its
+    columns (QUEUE_COLUMNS) hold no name, contact or narrative."""
     if not may_review(user):
         return Referral.objects.none()
-    return referral_selectors.referrals_visible_to(user).filter(status__in=QUEUE_STATUSES)
+    return referral_selectors.referrals_listed_for(user).filter(status__in=QUEUE_STATUSES)
 
 
 def _apply_filters(referrals, user, filters: dict) -> QuerySet[Referral]:
@@ -111,13 +72,8 @@ def review_queue(user, filters: dict | None = None) -> QuerySet[Referral]:
         referrals.select_related("county_of_residence", "assigned_reviewer")
         .only(*QUEUE_COLUMNS, "county_of_residence__name", "assigned_reviewer__first_name",
               "assigned_reviewer__last_name", "assigned_reviewer__username")
-        .annotate(
-            information_provided=ExpressionWrapper(
-                Q(status=Status.INFO_PROVIDED), output_field=BooleanField()
-            ),
-            clock_paused=open_clock_pause(),
-        )
-        .order_by("-information_provided", "due_at", "id")
+        .annotate(information_provided=INFORMATION_PROVIDED, clock_paused=open_clock_pause())
+        .order_by(*QUEUE_ORDER)  # read in order from referral_queue_order_idx
     )  # fmt: skip
 
 
@@ -151,6 +107,35 @@ def case_for(user, public_id) -> Referral:
             "created_by",
         )
         .annotate(clock_paused=open_clock_pause()),
+        public_id=public_id,
+    )  # fmt: skip
+
+
+def may_open_case(user, referral: Referral) -> bool:
+    """Whether the case page would open for this person (an administrator: only under an
+    active break-glass grant)."""
+    return (
+        may_review(user)
+        and referral_selectors.referrals_visible_to(user).filter(pk=referral.pk).exists()
+    )
+
+
+# An administrator manages assignments without seeing the case: these columns only.
+SUMMARY_COLUMNS = ("public_id", "reference", "status", "version", "assigned_reviewer",
+                   "submitted_at", "due_at", "decided_at")  # fmt: skip
+
+
+def case_summary_for(user, public_id) -> Referral:
+    """A submitted referral's reference, status, dates and reviewer, without its personal
+    fields: for release and reassignment (the services decide who may act) and the
+    administrator's break-glass page. Any submitted referral, for the queue's roles."""
+    if not may_review(user):
+        raise Http404("No such referral")
+    return get_object_or_404(
+        referral_selectors.referrals_listed_for(user)
+        .select_related("assigned_reviewer")
+        .only(*SUMMARY_COLUMNS, "assigned_reviewer__first_name",
+              "assigned_reviewer__last_name", "assigned_reviewer__username"),
         public_id=public_id,
     )  # fmt: skip
 
@@ -189,6 +174,7 @@ def case_context(user, referral: Referral, now: datetime | None = None) -> dict:
         "duplicates": possible_duplicates(referral),
         "deliveries": deliveries_of_referral(referral),
         "viewers": viewers_of(referral.public_id),
+        "break_glass_grants": referral.break_glass_grants.select_related("granted_to"),
         "time_left": time_left(referral.due_at, now, paused=referral.clock_paused)
         if referral.status in QUEUE_STATUSES
         else None,

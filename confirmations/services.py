@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
-from referral_portal import outbox
+from referral_portal import outbox, times
 from referral_portal.business_days import (
     CLOSE_OF_BUSINESS,
     NEW_YORK,
@@ -333,7 +333,7 @@ def extend_deadline(
         locked.save(update_fields=["due_at", "updated_at"])
         record_event(
             referral=locked, actor=actor, kind=EventKind.EXTENDED,
-            note=f"Decision now due {new_due:%B %-d, %Y} at 5 pm.", visible_to_referrer=True,
+            note=f"Decision now due {times.deadline(new_due, '')}.", visible_to_referrer=True,
         )  # fmt: skip
     return extension
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, views
+from . import break_glass_views, decision_views, views
 
 app_name = "confirmations"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("<uuid:public_id>/", views.case, name="case"),
     path("<uuid:public_id>/claim/", views.claim, name="claim"),
+    path("<uuid:public_id>/break-glass/", break_glass_views.break_glass_page, name="break_glass"),
     path("<uuid:public_id>/release/", views.release, name="release"),
     path("<uuid:public_id>/reassign/", views.reassign, name="reassign"),
     path(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import ConcurrentTransition
 
 from referral_portal.audit import AccessLog, record_access
+from referrals import break_glass
 from referrals.models import Status
 
 from . import decisions, selectors, services
@@ -37,17 +38,28 @@ def back_to_case(referral):
     return redirect("confirmations:case", public_id=referral.public_id)
 
 
+def back_after_assignment(request, referral):
+    """To the case, or for an administrator without a break-glass grant (who manages
+    assignments but may not open the case) to the queue."""
+    if selectors.may_open_case(request.user, referral):
+        return back_to_case(referral)
+    return redirect("confirmations:queue")
+
+
 def not_now(request, referral, what: str):
     """A page for an action the person cannot take on this referral now: back to the case."""
     messages.info(request, f"You cannot {what} referral {referral.reference} now.")
     return back_to_case(referral)
 
 
-def refused(request, referral, error) -> object:
+def _error_text(referral, error) -> str:
     if isinstance(error, CONFLICTS):
-        messages.error(request, STALE.format(reference=referral.reference))
-    else:
-        messages.error(request, str(error))
+        return STALE.format(reference=referral.reference)
+    return str(error)
+
+
+def refused(request, referral, error) -> object:
+    messages.error(request, _error_text(referral, error))
     return back_to_case(referral)
 
 
@@ -122,6 +134,7 @@ def case(request, public_id):
         record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL, referral=referral)
     context = selectors.case_context(request.user, referral)
     context.update(permissions(request.user, referral))
+    context["break_glass"] = break_glass.active_grant(request.user, referral)
     context["appeal_open_until"] = decisions.appeal_open_until(referral)
     return render(request, "confirmations/case.html", context)
 
@@ -140,20 +153,22 @@ def claim(request, public_id):
 
 @require_POST
 def release(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
+    referral = selectors.case_summary_for(request.user, public_id)
     try:
         services.release_referral(referral=referral, actor=request.user)
     except (ReviewRefused, *CONFLICTS) as error:
-        return refused(request, referral, error)
+        messages.error(request, _error_text(referral, error))
+        return back_after_assignment(request, referral)
     messages.success(request, f"Referral {referral.reference} is back in the queue, unassigned.")
-    return back_to_case(referral)
+    return back_after_assignment(request, referral)
 
 
 @require_http_methods(["GET", "POST"])
 def reassign(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
+    referral = selectors.case_summary_for(request.user, public_id)
     if not permissions(request.user, referral)["may_reassign"]:
-        return not_now(request, referral, "reassign")
+        messages.info(request, f"You cannot reassign referral {referral.reference} now.")
+        return back_after_assignment(request, referral)
     form = ReassignForm(request.POST or None, reviewers=services.assignable_reviewers(referral))
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,11 +176,16 @@ def reassign(request, public_id):
                 referral=referral, actor=request.user, reviewer=form.cleaned_data["reviewer"]
             )
         except (ReviewRefused, *CONFLICTS) as error:
-            return refused(request, referral, error)
+            messages.error(request, _error_text(referral, error))
+            return back_after_assignment(request, referral)
         messages.success(request, f"Referral {referral.reference} is reassigned.")
-        return back_to_case(referral)
+        return back_after_assignment(request, referral)
     status = 400 if form.errors else 200
-    context = {"referral": referral, "form": form}
+    context = {
+        "referral": referral,
+        "form": form,
+        "case_open": selectors.may_open_case(request.user, referral),
+    }
     return render(request, "confirmations/reassign.html", context, status=status)
 
 

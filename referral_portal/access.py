@@ -16,11 +16,14 @@ class Rule:
     public: bool = False
     roles: frozenset[str] | None = None  # None: any signed-in person
     closed: bool = False  # a URL a library provides that this portal does not use
+    # An API endpoint: the view authenticates an OAuth bearer token and checks its scope
+    # (api/base.py); a session never passes it, whatever the person's role (401).
+    token: bool = False
 
     def allows(self, user) -> bool:
         if self.closed:
             return False
-        if self.public:
+        if self.public or self.token:
             return True
         if not user.is_authenticated:
             return False
@@ -28,7 +31,7 @@ class Rule:
 
     def allows_role(self, role: str | None) -> bool:
         """Whether a signed-in person with this role (None: anonymous) passes the rule."""
-        if self.closed:
+        if self.closed or self.token:
             return False
         if self.public:
             return True
@@ -38,6 +41,7 @@ class Rule:
 PUBLIC = Rule(public=True)
 CLOSED = Rule(closed=True)
 SIGNED_IN = Rule()
+TOKEN = Rule(token=True)
 
 
 def only(*roles: str) -> Rule:
@@ -50,6 +54,10 @@ ORG_ADMINS = only(Role.ORG_ADMIN, Role.ADMINISTRATOR)
 # URL name (with namespace) -> rule. A name ending in ":*" covers a whole namespace.
 RULES: dict[str, Rule] = {
     "healthz": PUBLIC,
+    # Both answer 404 unless the request carries the METRICS_TOKEN bearer token (the views
+    # check it: a scraper has no session).
+    "healthz_detail": PUBLIC,
+    "metrics": PUBLIC,
     "home": PUBLIC,
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
@@ -80,6 +88,13 @@ RULES: dict[str, Rule] = {
     "mfa_view_recovery_codes": SIGNED_IN,
     "mfa_generate_recovery_codes": SIGNED_IN,
     "mfa_download_recovery_codes": SIGNED_IN,
+    # Security keys and passkeys (WebAuthn), a second factor only: no passkey-only sign-in or
+    # sign-up (MFA_PASSKEY_LOGIN_ENABLED is off, so those URLs do not exist).
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_add_webauthn": SIGNED_IN,
+    "mfa_edit_webauthn": SIGNED_IN,
+    "mfa_remove_webauthn": SIGNED_IN,
+    "mfa_reauthenticate_webauthn": SIGNED_IN,
     "usersessions_list": SIGNED_IN,
     "admin:*": ADMINS,
     # --- accounts: onboarding, staff, organizations (issue 3) ---
@@ -101,8 +116,10 @@ RULES: dict[str, Rule] = {
     "accounts:person_end_sessions": ORG_ADMINS,
     # --- referrals: submission, drafts, attachments, referrer views (issue 4) ---
     # Referrers and their organization administrators submit and follow their referrals;
-    # state staff and administrators may also open a submitted referral and its files (the
-    # selectors decide which records: another organization's referral is a 404).
+    # state staff may also open a submitted referral and its files (the selectors decide which
+    # records: another organization's referral is a 404). Administrators reach a file only
+    # under a break-glass grant for its referral, checked by the selector (no grant: 404);
+    # the referrer's detail page is never theirs (docs/decisions/0009).
     "referrals:list": only(Role.REFERRER, Role.ORG_ADMIN),
     "referrals:start": only(Role.REFERRER, Role.ORG_ADMIN),
     "referrals:step": only(Role.REFERRER, Role.ORG_ADMIN),
@@ -117,7 +134,6 @@ RULES: dict[str, Rule] = {
         Role.ORG_ADMIN,
         Role.STATE_REVIEWER,
         Role.STATE_SUPERVISOR,
-        Role.ADMINISTRATOR,
     ),  # fmt: skip
     "referrals:attachment": only(
         Role.REFERRER,
@@ -134,10 +150,13 @@ RULES: dict[str, Rule] = {
         Role.ADMINISTRATOR,
     ),  # fmt: skip
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
-    # State reviewers, supervisors and administrators see the queue and every case; only
-    # reviewers and supervisors act on one (confirmations.services checks who is assigned).
+    # State reviewers and supervisors see the queue and every case; only they act on one
+    # (confirmations.services checks who is assigned). Administrators see the queue (reference
+    # numbers, no personal data), release and reassign, and open a case only under a
+    # break-glass grant that the selectors check (no grant: 404; docs/decisions/0009).
     "confirmations:queue": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
     "confirmations:case": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:break_glass": ADMINS,
     "confirmations:claim": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
     "confirmations:release": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
     "confirmations:reassign": only(Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
@@ -148,6 +167,9 @@ RULES: dict[str, Rule] = {
     "confirmations:decline": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
     # The referring organization appeals a decline (another organization's referral: 404).
     "confirmations:appeal": only(Role.REFERRER, Role.ORG_ADMIN),
+    # Anyone checks a notice with its code and the person's date of birth: no account, rate
+    # limited, shows no personal data (confirmations.verification_views).
+    "verification:verify": PUBLIC,
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # Receiving agencies see only cases routed to their organization (routing.selectors).
     "routing:case_list": only(Role.RECEIVING_AGENCY),
@@ -160,7 +182,44 @@ RULES: dict[str, Rule] = {
     # --- security: access log, history, administration (issue 7) ---
     "security:access_log": ADMINS,
     "security:access_log_export": ADMINS,
-    # --- reports ---
+    # --- operations: the operator's view (issue 10) ---
+    "security:operations": ADMINS,
+    # --- reports: statistics and scorecards (issue 14) ---
+    # The statistics page, its drill-down to cases and its exports are the state team's;
+    # everyone signed in may open a scorecard, and reports.scorecards lets each organization
+    # see only its own (another organization's id: 404). State staff see any.
+    "reports:statistics": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "reports:cases": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "reports:export": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "reports:task_force": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "reports:my_scorecard": SIGNED_IN,
+    "reports:scorecard": SIGNED_IN,
+    # --- api: the REST API for agency systems (issue 15) ---
+    # The token endpoint: the client authenticates with its id and secret (api/oauth.py).
+    "api:token": PUBLIC,
+    # Version 1: bearer tokens only; which records a client sees is the selectors' rule for
+    # a person of its organization (another organization's id: 404).
+    "api:referrals": TOKEN,
+    "api:referral": TOKEN,
+    "api:referral_step": TOKEN,
+    "api:referral_attachments": TOKEN,
+    "api:referral_submit": TOKEN,
+    "api:referral_timeline": TOKEN,
+    "api:referral_answer": TOKEN,
+    "api:referral_withdraw": TOKEN,
+    "api:cases": TOKEN,
+    "api:case": TOKEN,
+    "api:case_notice": TOKEN,
+    "api:case_acknowledge": TOKEN,
+    "api:case_outcome": TOKEN,
+    "api:docs": SIGNED_IN,
+    "api:schema": SIGNED_IN,
+    # An organization's administrators manage its clients (api.selectors: another's is 404).
+    "api:client_list": ORG_ADMINS,
+    "api:client_create": ORG_ADMINS,
+    "api:client_rotate": ORG_ADMINS,
+    "api:client_revoke": ORG_ADMINS,
+    "api:client_overview": ADMINS,
 }
 
 
@@ -169,6 +228,12 @@ def rule_for(view_name: str) -> Rule | None:
         return RULES[view_name]
     namespace = view_name.rsplit(":", 1)[0] if ":" in view_name else None
     return RULES.get(f"{namespace}:*") if namespace else None
+
+
+def _is_debug_toolbar(match) -> bool:
+    """django-debug-toolbar's own URLs (namespace exactly "djdt"), on a developer's machine only:
+    a name that merely starts with "djdt", or any URL with DEBUG off, gets no exemption."""
+    return settings.DEBUG and match.namespace == "djdt"
 
 
 class AccessRuleMiddleware:
@@ -180,7 +245,7 @@ class AccessRuleMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.view_name.startswith("djdt"):
+        if match is None or _is_debug_toolbar(match):
             return None
         rule = rule_for(match.view_name)
         if rule is None or rule.closed:

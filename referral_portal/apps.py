@@ -6,4 +6,5 @@ class ReferralPortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import checks, handlers  # noqa: F401 - registers system checks and outbox handlers
+        # System checks, outbox handlers, and the Celery signals that record beat runs.
+        from . import checks, handlers, periodic  # noqa: F401

@@ -40,6 +40,10 @@ class AccessAction(models.TextChoices):
     PRINT = "print", "Printed"
     SEARCH = "search", "Searched"
     EXPORT = "export", "Exported"
+    # An administrator recorded why they must open one case (docs/decisions/0009).
+    BREAK_GLASS = "break_glass", "Opened a case under break-glass access"
+    # Someone without an account checked a notice on /verify/ (code and date of birth matched).
+    VERIFY_NOTICE = "verify_notice", "Verified a notice online"
 
 
 class AccessOutcome(models.TextChoices):

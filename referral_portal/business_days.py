@@ -14,6 +14,7 @@ A referral counts from its day of receipt when it arrives on a business day befo
 York time; otherwise from the next business day. It is due at 5 pm on the nth business day.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -107,3 +108,43 @@ def business_time_left(due: datetime, now: datetime) -> tuple[int, int]:
     if today == due_local.date():
         full_days = 0
     return (full_days, hours_today)
+
+
+# --- time left, in words: the one computation the referrer's and the reviewers' pages show ---
+@dataclass(frozen=True)
+class TimeLeft:
+    days: int
+    hours: int
+    overdue: bool
+    paused: bool = False
+
+    @property
+    def text(self) -> str:
+        """In words: the queue marks overdue with text, not with colour alone."""
+        if self.paused:
+            return "Clock paused: waiting for the referrer"
+        if self.overdue:
+            if self.days >= 1:
+                return f"Overdue by {self.days} business day{'s' if self.days != 1 else ''}"
+            if self.hours >= 1:
+                return f"Overdue by {self.hours} hour{'s' if self.hours != 1 else ''}"
+            return "Overdue"
+        if self.days == 0:
+            if self.hours == 0:
+                return "Due within the hour"
+            return f"Due today: {self.hours} hour{'s' if self.hours != 1 else ''} left"
+        days = f"{self.days} business day{'s' if self.days != 1 else ''}"
+        if self.hours:
+            return f"{days} and {self.hours} hour{'s' if self.hours != 1 else ''} left"
+        return f"{days} left"
+
+
+def time_left(due_at: datetime | None, now: datetime, *, paused: bool = False) -> TimeLeft | None:
+    if due_at is None:
+        return None
+    if paused:
+        return TimeLeft(0, 0, overdue=False, paused=True)
+    days, hours = business_time_left(due_at, now)
+    if now >= due_at:
+        return TimeLeft(-days, hours, overdue=True)
+    return TimeLeft(days, hours, overdue=False)

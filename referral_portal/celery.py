@@ -1,8 +1,8 @@
-import os
-
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_portal.settings.dev")
+from . import settings_module
+
+settings_module.require()  # no fallback: `celery -A referral_portal` needs the variable set
 
 app = Celery("referral_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -6,6 +6,9 @@ import binascii
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from . import crypto
+from .settings.development_keys import ALL as DEVELOPMENT_KEYS
+
 
 def _key_bytes(value):
     try:
@@ -19,20 +22,57 @@ def encryption_keys(app_configs, **kwargs):
     errors = []
     keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", {}) or {}
     active = getattr(settings, "FIELD_ENCRYPTION_ACTIVE_KEY", "")
-    blind = getattr(settings, "BLIND_INDEX_KEY", "")
+    blind_keys = crypto.blind_index_keys()
     if active not in keys:
         errors.append(Error("FIELD_ENCRYPTION_ACTIVE_KEY names no key", id="portal.E001"))
     for key_id, value in keys.items():
         if len(_key_bytes(value)) != 32:
             errors.append(Error(f"Encryption key {key_id} is not 32 bytes", id="portal.E002"))
-    if len(_key_bytes(blind)) < 32:
-        errors.append(Error("BLIND_INDEX_KEY must be at least 32 bytes", id="portal.E003"))
-    secrets = [settings.SECRET_KEY, blind, *keys.values()]
+    if not blind_keys or any(len(_key_bytes(value)) < 32 for value in blind_keys.values()):
+        message = "BLIND_INDEX_KEY (or each of BLIND_INDEX_KEYS) must be at least 32 bytes"
+        errors.append(Error(message, id="portal.E003"))
+    errors.extend(_blind_index_key_ids())
+    secrets = [settings.SECRET_KEY, *blind_keys.values(), *keys.values()]
     if len(set(secrets)) != len(secrets):
         errors.append(
             Error("SECRET_KEY, BLIND_INDEX_KEY and encryption keys must differ", id="portal.E004")
         )
     return errors
+
+
+def _blind_index_key_ids():
+    """BLIND_INDEX_KEYS, when set, names the active key; its ids fit the blind_index_key column."""
+    named = getattr(settings, "BLIND_INDEX_KEYS", None) or {}
+    if not named:
+        return []
+    errors = []
+    if getattr(settings, "BLIND_INDEX_ACTIVE_KEY", "") not in named:
+        errors.append(Error("BLIND_INDEX_ACTIVE_KEY names no key", id="portal.E006"))
+    if not all(crypto.BLIND_INDEX_KEY_ID.fullmatch(key_id) for key_id in named):
+        errors.append(
+            Error("Blind-index key ids are 1-16 letters, digits, - or _", id="portal.E007")
+        )
+    return errors
+
+
+@register(Tags.security)
+def development_keys(app_configs, **kwargs):
+    """The development keys are public (settings/development_keys.py): with DEBUG off this is
+    a deployment, and every key must be its own. Runs on every command (migrate, runserver,
+    check), not only `check --deploy`. The test settings alone may say ALLOW_DEVELOPMENT_KEYS."""
+    if settings.DEBUG or getattr(settings, "ALLOW_DEVELOPMENT_KEYS", False):
+        return []
+    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", {}) or {}
+    in_use = {settings.SECRET_KEY, *crypto.blind_index_keys().values(), *keys.values()}
+    if in_use & DEVELOPMENT_KEYS:
+        return [
+            Error(
+                "A development key is in use while DEBUG is off",
+                hint="Set SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY to new values.",
+                id="portal.E005",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

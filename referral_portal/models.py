@@ -39,8 +39,26 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField()
     at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # The operator's page and /healthz/detail read the latest beats; the beat task prunes
+        # old ones. Both filter on the time.
+        indexes = [models.Index(fields=["at"], name="heartbeat_at_idx")]
+
     def __str__(self):
         return f"{self.hostname} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PeriodicTaskRun(models.Model):
+    """When each task of the beat schedule last started and finished, one row per task name,
+    written by Celery signals in the worker (referral_portal/operations.py)."""
+
+    task = models.CharField(max_length=200, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+
+    def __str__(self):
+        return f"{self.task} ({self.last_status or 'never run'})"
 
 
 class County(models.Model):

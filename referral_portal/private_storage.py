@@ -96,7 +96,10 @@ def _read(name: str) -> bytes:
             return handle.read()
     except FileNotFoundError as missing:
         raise StoredFileMissing("stored file not found") from missing
-    except OSError as error:  # object stores answer a missing key in their own words
+    except Exception as error:
+        # Object stores answer a missing key in their own words: S3 (botocore's ClientError,
+        # not an OSError) when the object goes between the existence check in open() and the
+        # download. Whatever was raised, a key that is not there is a missing file.
         if not storage.exists(key):
             raise StoredFileMissing("stored file not found") from error
         raise

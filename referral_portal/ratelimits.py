@@ -60,13 +60,14 @@ def _caller(request, key: str) -> str:
     return f"ip:{client_ip(request) or 'unknown'}"
 
 
-def hit(request, *, key: str, rate: str, group: str) -> bool:
-    """Count one request against the budget; True when it is over the limit."""
+def hit(request, *, key: str, rate: str, group: str, value: str | None = None) -> bool:
+    """Count one request against the budget; True when it is over the limit. With `value`, the
+    budget is that value's (e.g. a code's hash: one budget for it from every address), not the
+    caller's."""
     limit, period = parse_rate(rate)
     window = int(time.time()) // period
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{_caller(request, key)}".encode()).hexdigest()[
-        :32
-    ]
+    caller = f"value:{value}" if value is not None else _caller(request, key)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{caller}".encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{group}:{digest}:{period}:{window}"
     cache = caches[getattr(settings, "RATELIMIT_CACHE", "default")]
     cache.add(cache_key, 0, timeout=period + 5)

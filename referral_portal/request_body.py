@@ -17,6 +17,8 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 FORM_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# The REST API takes JSON, not forms; its parser refuses anything else itself (api/parsers.py).
+JSON_PATH_PREFIX = "/api/v1/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _TAIL_BYTES = 1024
 
@@ -67,7 +69,11 @@ class FormBodyMiddleware:
 
     def __call__(self, request):
         if request.method in UNSAFE_METHODS:
-            if _has_body(request) and request.content_type not in FORM_CONTENT_TYPES:
+            if (
+                _has_body(request)
+                and request.content_type not in FORM_CONTENT_TYPES
+                and not request.path_info.startswith(JSON_PATH_PREFIX)
+            ):
                 logger.warning("request body is not a form", extra={"event": "bad_body"})
                 return render(request, "400.html", status=400)
             request.multipart_parser_class = CompleteMultiPartParser

@@ -13,11 +13,12 @@ class AccessLogFilterForm(forms.Form):
         required=False,
         help_text="The exact username of the person who read or exported records.",
     )
-    organization = forms.ModelChoiceField(
-        queryset=None,
-        to_field_name="public_id",
+    # A text input, not a list of every organization: the list cost half the page (issue 13).
+    organization = forms.CharField(
+        label="Organization",
+        max_length=200,
         required=False,
-        empty_label="Any organization",
+        help_text="The organization's exact name (or its id from the organizations page).",
     )
     reference = forms.CharField(label="Referral reference number", max_length=40, required=False)
     action = forms.ChoiceField(
@@ -29,13 +30,6 @@ class AccessLogFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Organization is an accounts model; referral_portal reaches it through the FK so that
-        # this bottom layer imports nothing from the apps above it.
-        organization_model = AccessLog._meta.get_field("organization").related_model
-        self.fields["organization"].queryset = organization_model.objects.order_by("name")
 
     def clean(self):
         data = super().clean()

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, views
+from . import health, metrics, views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Referral Portal administration"
@@ -11,6 +11,8 @@ admin.site.site_title = "Referral Portal administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/detail", health.healthz_detail, name="healthz_detail"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
@@ -20,8 +22,10 @@ urlpatterns = [
     path("organizations/", include("accounts.urls")),
     path("referrals/", include("referrals.urls")),
     path("review/", include("confirmations.urls")),
+    path("verify/", include("confirmations.verification_urls")),
     path("cases/", include("routing.urls")),
     path("reports/", include("reports.urls")),
     path("security/", include("referral_portal.security_urls")),
+    path("api/", include("api.urls")),
     path("manage/", admin.site.urls),
 ]

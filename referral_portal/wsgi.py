@@ -1,6 +1,6 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_portal.settings.dev")
+from referral_portal import settings_module
+
+settings_module.require()  # no fallback to the development settings
 application = get_wsgi_application()

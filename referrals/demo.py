@@ -62,8 +62,8 @@ def _fill(referral: Referral, fake: Faker, spec) -> None:
     referral.date_of_birth = fake.date_of_birth(minimum_age=age, maximum_age=age)
     referral.gender = fake.random_element(["female", "male", "nonbinary"])
     referral.country_of_birth = "United States" if status == "us_citizen" else fake.country()
-    referral.preferred_language = fake.random_element(["English", "Spanish", "Mandarin"])
-    referral.interpreter_needed = referral.preferred_language != "English"
+    referral.preferred_language = fake.random_element(["en", "es", "zh-hans"])
+    referral.interpreter_needed = referral.preferred_language != "en"
     referral.immigration_status = status
     referral.county_of_residence = County.objects.get(name=fake.random_element(COUNTIES))
     referral.address = fake.address()

@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from referral_portal.models import County
 
+from .languages import PreferredLanguage
 from .models import (
     INDICATOR_GROUPS,
     ConsentScope,
@@ -35,6 +36,16 @@ PHONE = re.compile(r"^\+?[0-9().\-\s]{7,25}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNO
 class ReferrerStep(StepForm):
     slug = "referrer"
     title = "You and consent"
+    number = 1
+    consent_fields = ("consent_given_by", "consent_date", "consent_scopes")
+
+    nickname = forms.CharField(
+        label="Your name for this referral",
+        required=False,
+        max_length=60,
+        help_text="Shown only to your organization, to tell your referrals apart, for example "
+        "\u201cclient from Tuesday intake\u201d. Do not use the person's name.",
+    )
 
     first_encounter_date = date_field(
         "When did your organization first meet the person?",
@@ -50,7 +61,13 @@ class ReferrerStep(StepForm):
 
     class Meta:
         model = Referral
-        fields = ["first_encounter_date", "consent_given_by", "consent_date", "consent_scopes"]
+        fields = [
+            "nickname",
+            "first_encounter_date",
+            "consent_given_by",
+            "consent_date",
+            "consent_scopes",
+        ]
         labels = {"consent_given_by": "Who gave consent?"}
         widgets = {"consent_given_by": forms.RadioSelect}
 
@@ -65,6 +82,10 @@ class ReferrerStep(StepForm):
     @property
     def is_provider(self) -> bool:
         return self.organization.kind in self.organization.PROVIDER_KINDS
+
+    def fields_required_to_submit(self) -> set[str]:
+        # Only a provider needs the person's written consent to refer.
+        return {"first_encounter_date", *(self.consent_fields if self.is_provider else ())}
 
     def check_format(self, cleaned):
         self.not_in_future(cleaned, "first_encounter_date", "The date you first met the person")
@@ -88,6 +109,14 @@ class ReferrerStep(StepForm):
 class PersonStep(StepForm):
     slug = "person"
     title = "The person"
+    number = 2
+    required_to_submit = (
+        "legal_name",
+        "date_of_birth",
+        "immigration_status",
+        "county_of_residence",
+    )
+    asked_if = ("estimated_age", "preferred_language_other")
 
     date_of_birth = date_field(
         "Date of birth", help_text="If you do not know it, give an estimated age instead."
@@ -118,6 +147,7 @@ class PersonStep(StepForm):
             "gender",
             "country_of_birth",
             "preferred_language",
+            "preferred_language_other",
             "interpreter_needed",
             "immigration_status",
             "county_of_residence",
@@ -134,6 +164,7 @@ class PersonStep(StepForm):
             "gender": "Gender",
             "country_of_birth": "Country of birth",
             "preferred_language": "Preferred language",
+            "preferred_language_other": "If another language, which one",
             "interpreter_needed": "The person needs an interpreter",
             "immigration_status": "Citizenship or immigration status",
             "address": "Address or where they are staying",
@@ -146,6 +177,8 @@ class PersonStep(StepForm):
             "legal_name": "As it appears on an identity document, if they have one.",
             "other_names": "Nicknames, earlier names or other spellings.",
             "immigration_status": "Choose \u201cNot known\u201d if you do not know.",
+            "preferred_language": "The person's notices are issued in English and, for the "
+            "twelve languages of New York's language-access law, in their language too.",
             "safe_contact_notes": "For example, only through your office, or times to avoid.",
         }
         widgets = {
@@ -162,7 +195,7 @@ class PersonStep(StepForm):
             self.fields[name].widget.attrs["maxlength"] = length
             self.fields[name].validators.append(MaxLengthValidator(length))
         self.fields["legal_name"].widget.attrs["autocomplete"] = "off"
-        for name in ("gender", "immigration_status"):
+        for name in ("gender", "immigration_status", "preferred_language"):
             self.fields[name].choices = [("", "Choose one"), *self.fields[name].choices[1:]]
 
     def clean_phone(self):
@@ -180,6 +213,15 @@ class PersonStep(StepForm):
             self.add_error("date_of_birth", "The date of birth cannot be in the future.")
         elif born and self.today.year - born.year > OLDEST_AGE:
             self.add_error("date_of_birth", "Check the year: that would make them over 120.")
+        other = (cleaned.get("preferred_language_other") or "").strip()
+        if cleaned.get("preferred_language") == PreferredLanguage.OTHER:
+            if not other:
+                self.add_error("preferred_language_other", "Write which language they prefer.")
+        elif other:
+            self.add_error(
+                "preferred_language_other",
+                "Leave this empty, or choose \u201cAnother language\u201d above.",
+            )
 
     def check_complete(self, cleaned):
         self.require(cleaned, "legal_name", "Enter the person's legal name.")
@@ -202,6 +244,25 @@ MINOR_INDICATOR_NOTE = (
 class TraffickingStep(StepForm):
     slug = "trafficking"
     title = "What happened"
+    number = 3
+    required_to_submit = (
+        "trafficking_types",
+        "industry",
+        "narrative",
+        "willing_to_assist",
+        "arrested",
+    )
+    # A county or a description of the places; at least one sign of force, fraud or coercion
+    # (the fieldset says so).
+    asked_if = (
+        "trafficking_counties",
+        "places",
+        "industry_other",
+        "indicators_force",
+        "indicators_fraud",
+        "indicators_coercion",
+    )
+    police_fields = ("law_enforcement_agency", "agency_case_number")
 
     trafficking_types = checkboxes(
         "What kind of trafficking?", TRAFFICKING_TYPES, help_text="Choose one or both."
@@ -322,6 +383,9 @@ class TraffickingStep(StepForm):
     def is_police(self) -> bool:
         return self.organization.kind in self.organization.POLICE_KINDS
 
+    def fields_required_to_submit(self) -> set[str]:
+        return {*self.required_to_submit, *(self.police_fields if self.is_police else ())}
+
     @property
     def indicators_optional(self) -> bool:
         """Minor (under 18 on the referral date) referred for sex trafficking."""
@@ -387,6 +451,9 @@ class TraffickingStep(StepForm):
 class NeedsStep(StepForm):
     slug = "needs"
     title = "Needs"
+    number = 4
+    required_to_submit = ("services_needed",)
+    asked_if = ("services_other",)
 
     services_needed = checkboxes("Which services does the person need?", Service.choices)
 

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import timezone
 
-from referral_portal import outbox
+from referral_portal import outbox, times
 
 from .models import InformationRequest, Referral
 
@@ -19,12 +18,11 @@ def referral_submitted(referral: str):
     referral = Referral.objects.select_related("submitted_by").get(public_id=referral)
     if not referral.submitted_by or not referral.submitted_by.email:
         return
-    due = timezone.localtime(referral.due_at)
     send_mail(
         subject=f"Referral {referral.reference} received",
         message=(
             f"The State received referral {referral.reference}.\n"
-            f"A decision is due by {due:%A, %B %-d, %Y at %-I:%M %p} (New York time).\n\n"
+            f"A decision is due by {times.deadline(referral.due_at)}.\n\n"
             f"Sign in to see its status: {_link(referral)}\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from referral_portal.blind_indexes import BlindIndexedModel
+from referral_portal.encrypted_collections import EncryptedChoiceListField
 from referral_portal.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from referral_portal.models import County
 
@@ -39,20 +41,49 @@ from .choices import (  # noqa: F401 - re-exported: other apps import the choice
     YesNoUnknown,
     indicators_in,
 )
+from .languages import PreferredLanguage, language_label
 
 ADULT_AGE = 18
-# Encrypted columns, and the keyed hashes of two of them: never copied into change history.
+# Encrypted columns, never copied into change history (with the blind indexes below). Besides
+# what identifies the person, the facts that would endanger them if read: where they were born,
+# their immigration status and gender, whether they were arrested or will help the police, the
+# agency and its case number (they lead to police files), and the signs of force, fraud or
+# coercion. Each is shown to those who may see the case and never searched or sorted on.
 PERSONAL_FIELDS = [
     "legal_name",
     "other_names",
     "date_of_birth",
+    "gender",
+    "country_of_birth",
+    "immigration_status",
     "address",
     "phone",
     "email",
     "safe_contact_notes",
     "places",
+    "indicators",
     "narrative",
+    "willing_to_assist",
+    "arrested",
+    "law_enforcement_agency",
+    "agency_case_number",
+    "nickname",
 ]
+BLIND_INDEXES = {"name_index": "", "dob_index": ""}
+# Plain columns that describe the person, or free text in which a referrer may have written
+# about them, with the empty value of each: the retention purge clears them, and they are
+# blanked in the change history when a referral is purged or a draft deleted (history.py).
+PLAIN_PERSONAL_FIELDS = {
+    "estimated_age": None,
+    "preferred_language": "",
+    "preferred_language_other": "",
+    "first_encounter_date": None,
+    "consent_date": None,
+    "trafficking_began": None,
+    "trafficking_ended": None,
+    "industry_other": "",
+    "services_other": "",
+}
 
 
 def _choice_array(choices, max_length=40):
@@ -70,17 +101,26 @@ QUEUE_FILTER_INDEXES = {
     "referral_open_minor_idx": ["minor_at_referral"],
     "referral_open_reviewer_idx": ["assigned_reviewer"],
 }
+# The queue's order: answered questions ("information provided") first, then by deadline. One
+# declaration for the query (confirmations.selectors) and the index that serves it in order, so
+# a page of the queue reads 25 rows however many are open (referral_queue_order_idx).
+INFORMATION_PROVIDED = models.ExpressionWrapper(
+    Q(status="info_provided"), output_field=models.BooleanField()
+)
+QUEUE_ORDER = (INFORMATION_PROVIDED.desc(), models.F("due_at").asc(), models.F("id").asc())
 
 
 # Change history by database trigger (who changed the workflow fields, when, in which request).
-# Personal fields are left out: their ciphertext is bound to this table's columns, and after
-# submission they never change anyway.
+# Personal fields are left out: a copy at every wizard save would outlive the referral (a
+# discarded draft, a purge) unless scrubbed, their ciphertext is bound to this table's columns,
+# and after submission they never change anyway. The plain personal fields that are copied are
+# blanked by history.scrub_history when the referral is purged or the draft deleted.
 @pghistory.track(
-    exclude=[*PERSONAL_FIELDS, "name_index", "dob_index"],
+    exclude=[*PERSONAL_FIELDS, *BLIND_INDEXES, "blind_index_key"],
     model_name="ReferralHistory",
     obj_field=pghistory.ObjForeignKey(related_name="history"),
 )
-class Referral(ConcurrentTransitionMixin, models.Model):
+class Referral(ConcurrentTransitionMixin, BlindIndexedModel):
     Status = Status
 
     # --- identity and workflow -------------------------------------------------------------
@@ -121,6 +161,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     )
 
     # --- referrer and consent ------------------------------------------------------------------
+    # The referrer's own label for telling their referrals apart on the list ("client from
+    # Tuesday intake"). Free text that may name the person despite the hint, so it is encrypted
+    # and shown only to the referring organization (docs/decisions/0013-referral-nicknames.md).
+    nickname = EncryptedCharField(max_length=60, blank=True)
+    # The furthest wizard step saved (1 to 4; 0 before any), so the list says how far a draft is.
+    step_reached = models.PositiveSmallIntegerField(default=0)
     first_encounter_date = models.DateField(null=True, blank=True)
     consent_given_by = models.CharField(max_length=30, choices=ConsentGivenBy, blank=True)
     consent_date = models.DateField(null=True, blank=True)
@@ -131,11 +177,13 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     other_names = EncryptedTextField(blank=True)
     date_of_birth = EncryptedDateField(null=True, blank=True)
     estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    gender = models.CharField(max_length=20, choices=Gender, blank=True)
-    country_of_birth = models.CharField(max_length=100, blank=True)
-    preferred_language = models.CharField(max_length=100, blank=True)
+    gender = EncryptedCharField(max_length=20, choices=Gender, blank=True)
+    country_of_birth = EncryptedCharField(max_length=100, blank=True)
+    # A code from the fixed list; "other" keeps the language's name as the referrer typed it.
+    preferred_language = models.CharField(max_length=10, choices=PreferredLanguage, blank=True)
+    preferred_language_other = models.CharField(max_length=100, blank=True)
     interpreter_needed = models.BooleanField(default=False)
-    immigration_status = models.CharField(max_length=30, choices=ImmigrationStatus, blank=True)
+    immigration_status = EncryptedCharField(max_length=30, choices=ImmigrationStatus, blank=True)
     county_of_residence = models.ForeignKey(
         County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -148,6 +196,7 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     # Keyed hashes of the normalized name and date of birth: equal people, no plaintext.
     name_index = models.CharField(max_length=32, blank=True, db_index=True)
     dob_index = models.CharField(max_length=32, blank=True, db_index=True)
+    BLIND_INDEX_PURPOSES = {"name_index": "referral.name", "dob_index": "referral.dob"}
 
     # --- what happened -------------------------------------------------------------------------
     sex_trafficking = models.BooleanField(default=False)
@@ -158,12 +207,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     trafficking_ended = models.DateField(null=True, blank=True)
     industry = models.CharField(max_length=30, choices=Industry, blank=True)
     industry_other = models.CharField(max_length=200, blank=True)
-    indicators = _choice_array(Indicator)
+    indicators = EncryptedChoiceListField(item_choices=Indicator, blank=True)
     narrative = EncryptedTextField(blank=True)
-    willing_to_assist = models.CharField(max_length=10, choices=YesNoUnknown, blank=True)
-    arrested = models.CharField(max_length=10, choices=YesNoUnknown, blank=True)
-    law_enforcement_agency = models.CharField(max_length=200, blank=True)
-    agency_case_number = models.CharField(max_length=100, blank=True)
+    willing_to_assist = EncryptedCharField(max_length=10, choices=YesNoUnknown, blank=True)
+    arrested = EncryptedCharField(max_length=10, choices=YesNoUnknown, blank=True)
+    law_enforcement_agency = EncryptedCharField(max_length=200, blank=True)
+    agency_case_number = EncryptedCharField(max_length=100, blank=True)
 
     # --- needs ---------------------------------------------------------------------------------
     services_needed = _choice_array(Service)
@@ -182,6 +231,14 @@ class Referral(ConcurrentTransitionMixin, models.Model):
                 models.Index(fields=[*columns, "due_at"], condition=IN_QUEUE, name=name)
                 for name, columns in QUEUE_FILTER_INDEXES.items()
             ],
+            models.Index(*QUEUE_ORDER, condition=IN_QUEUE, name="referral_queue_order_idx"),
+            # The referring organization's list of submitted referrals, newest first; drafts
+            # are listed apart (referrals.selectors.submitted_visible_to).
+            models.Index(
+                fields=["organization", "-submitted_at"],
+                condition=~Q(status="draft"),
+                name="referral_org_submitted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -200,6 +257,11 @@ class Referral(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="referral_version_positive"),
             models.CheckConstraint(
+                condition=Q(preferred_language=PreferredLanguage.OTHER)
+                | Q(preferred_language_other=""),
+                name="referral_other_language_only_with_other",
+            ),
+            models.CheckConstraint(
                 condition=Q(trafficking_began__isnull=True)
                 | Q(trafficking_ended__isnull=True)
                 | Q(trafficking_began__lte=models.F("trafficking_ended")),
@@ -210,6 +272,12 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         # Never the person's name: __str__ ends up in logs, admin history and error reports.
         return self.reference or f"Draft {self.public_id}"
+
+    def blind_index_sources(self) -> dict[str, str]:
+        return {
+            "name_index": self.legal_name,
+            "dob_index": self.date_of_birth.isoformat() if self.date_of_birth else "",
+        }
 
     # --- transitions: each bumps the version (optimistic lock for stale forms) ----------------
     def _bump(self):
@@ -292,6 +360,10 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         return age is not None and age < ADULT_AGE
 
     @property
+    def preferred_language_label(self) -> str:
+        return language_label(self.preferred_language, self.preferred_language_other)
+
+    @property
     def is_foreign_national(self) -> bool:
         return self.immigration_status in NONCITIZEN_STATUSES
 
@@ -333,6 +405,8 @@ class ReferralEvent(models.Model):
 
     Kind = EventKind
 
+    # What the encrypted note is bound to (referral_portal.fields); never shown.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
@@ -447,6 +521,8 @@ class Notice(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=NoticeKind)
+    # The language the notice is written in: English, or one of the twelve translations.
+    language = models.CharField(max_length=10, choices=PreferredLanguage, default="en")
     stored_name = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(
@@ -466,3 +542,7 @@ class Notice(models.Model):
     @property
     def for_referrer(self) -> bool:
         return self.kind in REFERRER_NOTICE_KINDS
+
+
+# A model of this app kept in its own module, with the rules that use it.
+from .break_glass import BreakGlassGrant  # noqa: E402, F401

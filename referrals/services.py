@@ -13,11 +13,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from referral_portal import crypto, outbox, private_storage
+from referral_portal import outbox, private_storage
 from referral_portal.business_days import NEW_YORK, add_business_days
 from referral_portal.roles import Role
 
 from .forms import submission_problems
+from .history import scrub_history
 from .models import (
     Attachment,
     AttachmentKind,
@@ -105,16 +106,7 @@ def start_draft(*, user) -> Referral:
 
 
 def refresh_blind_indexes(referral: Referral) -> None:
-    referral.name_index = (
-        crypto.blind_index(referral.legal_name, purpose="referral.name")
-        if referral.legal_name.strip()
-        else ""
-    )
-    referral.dob_index = (
-        crypto.blind_index(referral.date_of_birth.isoformat(), purpose="referral.dob")
-        if referral.date_of_birth
-        else ""
-    )
+    referral.refresh_blind_indexes()
 
 
 def save_draft_step(*, referral: Referral, user, form) -> Referral:
@@ -125,6 +117,7 @@ def save_draft_step(*, referral: Referral, user, form) -> Referral:
             raise NotAllowed("only the author's drafts can change")
         form.instance = locked
         form.apply_to(locked)
+        locked.step_reached = max(locked.step_reached, form.number)
         refresh_blind_indexes(locked)
         locked.save()
         form.save_related(locked)
@@ -137,7 +130,11 @@ def discard_draft(*, referral: Referral, user) -> None:
         if locked.status != Status.DRAFT or locked.created_by_id != user.pk:
             raise NotAllowed("only the author's drafts can be discarded")
         names = list(locked.attachments.values_list("stored_name", flat=True))
+        pk = locked.pk
         locked.delete()
+        # The history rows outlive the draft (who started it, when): without what it said, as
+        # when the retention purge or the stale-draft clean-up removes a referral's data.
+        scrub_history(pk)
         transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
 
 
@@ -160,11 +157,16 @@ def decision_due(received: datetime) -> datetime:
 def link_possible_duplicates(referral: Referral) -> int:
     """Earlier submitted referrals of the same person (same name index and, when both are
     known, the same date-of-birth index). Reviewers see the links; referrers never do."""
-    if not referral.name_index:
+    sources = referral.blind_index_sources()
+    if not sources["name_index"].strip():
         return 0
-    same_person = Q(name_index=referral.name_index)
-    if referral.dob_index:
-        same_person &= Q(dob_index=referral.dob_index) | Q(dob_index="")
+    # Matched under every configured blind-index key: rows not yet reindexed after a key
+    # rotation are still found.
+    same_person = Referral.blind_index_matches("name_index", sources["name_index"])
+    if sources["dob_index"]:
+        same_person &= Referral.blind_index_matches("dob_index", sources["dob_index"]) | Q(
+            dob_index=""
+        )
     earlier = (
         Referral.objects.filter(same_person)
         .exclude(status=Status.DRAFT)
@@ -329,13 +331,16 @@ def remove_attachment(*, attachment: Attachment, user) -> None:
         transaction.on_commit(lambda: private_storage.delete(stored))
 
 
-def store_notice(*, referral: Referral, kind: str, pdf: bytes, issued_by) -> Notice:
-    """Keep a rendered notice (the review app renders it and calls this)."""
+def store_notice(
+    *, referral: Referral, kind: str, pdf: bytes, issued_by, language: str = "en"
+) -> Notice:
+    """Keep a rendered notice (the review app renders it and calls this), written in
+    `language`."""
     if not pdf.startswith(b"%PDF-"):
         raise ValueError("a notice must be a PDF")
     with transaction.atomic():
         locked = _locked(referral)
-        notice = Notice(referral=locked, kind=kind, issued_by=issued_by)
+        notice = Notice(referral=locked, kind=kind, issued_by=issued_by, language=language)
         notice.stored_name = private_storage.save_encrypted(pdf, context=notice.storage_context)
         notice.save()
         record_event(

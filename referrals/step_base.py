@@ -45,6 +45,12 @@ class StepForm(forms.ModelForm):
 
     slug = ""
     title = ""
+    number = 0  # the step's place in the wizard, from 1
+    # The fields the submission rules require, and those asked for only in some case (their
+    # labels say when, "If other, ..."). Every other field is labelled "(optional)" on the step
+    # itself, so that a referrer learns what is required while filling it, not at review.
+    required_to_submit: tuple[str, ...] = ()
+    asked_if: tuple[str, ...] = ()
     # Declared form fields that do not map 1:1 to a model field are applied in apply_extra.
 
     def __init__(self, *args, referral: Referral, complete: bool = False, **kwargs):
@@ -58,6 +64,17 @@ class StepForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.mark_optional_fields()
+
+    def fields_required_to_submit(self) -> set[str]:
+        return set(self.required_to_submit)
+
+    def mark_optional_fields(self) -> None:
+        needed = self.fields_required_to_submit() | set(self.asked_if)
+        for name, field in self.fields.items():
+            # A single checkbox is a statement the referrer ticks or not: never "optional".
+            if name not in needed and field.label and not isinstance(field, forms.BooleanField):
+                field.label = f"{field.label} (optional)"
 
     @property
     def organization(self):

@@ -1,38 +1,37 @@
-"""Checking an uploaded file before it is stored (reference/security.md 3.5).
+"""Checking an uploaded file before it is stored (docs/security.md, "Input, output and files").
 
 Only PDF, JPEG, PNG and DOCX. The type is recognized from the content (libmagic), the name's
-extension must agree with it, and the content must parse as that type:
+extension must agree with it, and the content is parsed as that type and rebuilt by
+attachment_safety (docs/decisions/0007-attachment-sanitising.md):
 - images are decoded and re-encoded with Pillow, which drops EXIF (GPS!) and anything appended
-  after the image data;
-- PDFs are parsed with pypdf; encrypted PDFs and PDFs with JavaScript, launch actions or
-  embedded files are refused;
-- DOCX files are opened as zip archives; entry count and uncompressed size are bounded before
-  anything is decompressed, and macro-enabled documents are refused.
+  after the image data; too many pixels is refused before decoding;
+- PDFs are parsed with pikepdf; scripts, launch and submit actions, embedded files and XFA are
+  refused; open actions, additional actions, web links and metadata are removed;
+- DOCX packages are read through a counter of real unpacked bytes; macros, OLE, ActiveX,
+  altChunk and content fetched from elsewhere are refused; document properties are removed.
 Every refusal is a ValidationError with a plain-language message and never echoes the content.
 """
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .attachment_safety import docx, images, pdf
 
 PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
+JPEG = images.JPEG
+PNG = images.PNG
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 EXTENSIONS = {PDF: {"pdf"}, JPEG: {"jpg", "jpeg"}, PNG: {"png"}, DOCX: {"docx"}}
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.docx"
 # libmagic reports a DOCX whose first zip entry is not [Content_Types].xml as a plain zip.
 ZIP_LIKE = {"application/zip", "application/x-zip-compressed", "application/octet-stream"}
-PDF_DANGER = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
 # Bidirectional overrides, zero-width and other invisible format characters (category Cf)
 # let "invoice_fdp.exe" look like "invoice_exe.pdf"; control characters never belong in names.
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[^\w .()\-]")
@@ -112,104 +111,14 @@ def check_upload(upload) -> CheckedFile:
             "The file's name does not match what it contains. " + NOT_ALLOWED,
             code="mismatch",
         )
+    # What is stored is the rebuilt file, never the bytes as sent (docs/decisions/0007).
     if detected == PDF:
-        _check_pdf(data)
+        data = pdf.sanitise(data)
     elif detected == DOCX:
-        _check_docx(data)
+        data = docx.sanitise(data)
     else:
-        data = _reencode_image(data, detected)
+        data = images.reencode(data, detected)
     final_extension = "jpg" if detected == JPEG and extension == "jpg" else extension
     return CheckedFile(
         name=sanitize_filename(upload.name, final_extension), content_type=detected, data=data
     )
-
-
-def _check_pdf(data: bytes) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if any(marker in data for marker in PDF_DANGER):
-        raise ValidationError(
-            "This PDF contains scripts, launch actions or embedded files. Print it to a new PDF "
-            "and upload that instead.",
-            code="pdf_active",
-        )
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                "This PDF is password-protected. Upload a copy without a password.",
-                code="pdf_encrypted",
-            )
-        catalog = reader.trailer["/Root"]
-        names = catalog.get("/Names")
-        names = names.get_object() if names is not None else {}
-        if "/JavaScript" in names or "/EmbeddedFiles" in names or "/AA" in catalog:
-            raise ValidationError(
-                "This PDF contains scripts or embedded files. Print it to a new PDF and upload "
-                "that instead.",
-                code="pdf_active",
-            )
-        if len(reader.pages) < 1:
-            raise ValidationError("This PDF has no pages.", code="pdf_empty")
-    except ValidationError:
-        raise
-    except (PdfReadError, Exception) as error:  # noqa: BLE001 - any parser failure: refuse
-        raise ValidationError(
-            "This PDF cannot be read. It may be damaged.", code="pdf_invalid"
-        ) from error
-
-
-def _check_docx(data: bytes) -> None:
-    invalid = ValidationError(
-        "This Word file cannot be read. Save it again as a .docx file.", code="docx_invalid"
-    )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise invalid from error
-    if len(entries) > settings.REFERRAL_DOCX_MAX_ENTRIES:
-        raise invalid
-    if sum(entry.file_size for entry in entries) > settings.REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES:
-        raise ValidationError("This Word file is too large once unpacked.", code="docx_bomb")
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-        raise invalid
-    if any(
-        name.startswith("/") or ".." in name.split("/") or name.lower().endswith("vbaproject.bin")
-        for name in names
-    ):
-        raise ValidationError(
-            "This Word file contains macros. Save it as a plain .docx file.", code="docx_macro"
-        )
-    try:
-        with archive.open("[Content_Types].xml") as handle:
-            content_types = handle.read(1_000_000)
-    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-        raise invalid from error
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise ValidationError(
-            "This Word file contains macros. Save it as a plain .docx file.", code="docx_macro"
-        )
-
-
-def _reencode_image(data: bytes, content_type: str) -> bytes:
-    invalid = ValidationError("This image cannot be read. It may be damaged.", code="image")
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            output = io.BytesIO()
-            if content_type == JPEG:
-                image.convert("RGB").save(output, "JPEG", quality=90)
-            else:
-                if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
-                    image = image.convert("RGBA")
-                image.save(output, "PNG", optimize=False)
-            return output.getvalue()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as error:
-        raise invalid from error
-    except Exception as error:  # noqa: BLE001 - any decoder failure is a refusal, never a 500
-        raise invalid from error

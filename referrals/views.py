@@ -12,41 +12,56 @@ from django_fsm import ConcurrentTransition
 
 from referral_portal import private_storage
 from referral_portal.audit import AccessLog, record_access
-from referral_portal.business_days import business_time_left
+from referral_portal.business_days import time_left
 from referral_portal.ratelimits import rate_limited
 
 from . import selectors, services
 from .followup_forms import AnswerForm, WithdrawForm
+from .forms import FORM_STEPS
 from .models import Status
+from .upload_handlers import accepts_uploads
+
+DRAFTS_PER_PAGE = 10
 
 
 @require_GET
 def referral_list(request):
     # status is always loaded: the state machine reads it when a row is built.
-    drafts = selectors.drafts_of(request.user).only(
-        "public_id", "status", "created_at", "updated_at"
+    drafts = (
+        selectors.drafts_of(request.user)
+        .only("public_id", "status", "nickname", "step_reached", "created_at", "updated_at")
+        .order_by("-updated_at")
     )
-    # Paged: an organization can have thousands of referrals; a page costs the same for all.
+    # Each list has its own pager. A person's drafts are few (stale ones are deleted), so they
+    # are read in one query; an organization can have thousands of referrals, so a page of
+    # them costs the same for all.
+    drafts_page = Paginator(list(drafts), DRAFTS_PER_PAGE).get_page(request.GET.get("drafts_page"))
     page = Paginator(selectors.submitted_referrals_for_list(request.user), 25).get_page(
         request.GET.get("page")
     )
+    # Those waiting for the referrer's answer head the first page.
+    waiting = list(selectors.needing_answer(request.user))
     return render(
         request,
         "referrals/list.html",
         {
-            "drafts": drafts,
-            "referrals": page.object_list,
+            "drafts": drafts_page.object_list,
+            "drafts_page": drafts_page,
+            "step_titles": {form.number: form.title for form in FORM_STEPS},
+            "step_count": len(FORM_STEPS) + 2,  # and attachments, review
+            "referrals": (waiting if page.number == 1 else []) + list(page.object_list),
+            "waiting_count": len(waiting),
             "page": page,
+            "now": timezone.now(),
             "may_refer": services.may_refer(request.user),
         },
     )
 
 
 def _time_left(referral):
-    if not referral.is_open or referral.due_at is None:
+    if not referral.is_open:
         return None
-    days, hours = business_time_left(referral.due_at, timezone.now())
-    return {"days": days, "hours": hours, "overdue": days < 0 or (days == 0 and hours == 0)}
+    return time_left(referral.due_at, timezone.now())
 
 
 @require_GET
@@ -112,6 +127,7 @@ def withdraw(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @rate_limited(key="user", rate=settings.REFERRAL_STEP_POSTS_PER_HOUR, group="referral_answer")
+@accepts_uploads(max_files=2)  # AnswerForm: file_1 and file_2
 def answer(request, public_id, request_id):
     referral = selectors.referral_for(request.user, public_id)
     information_request = referral.information_requests.filter(public_id=request_id).first()

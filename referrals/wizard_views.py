@@ -21,6 +21,7 @@ from . import selectors, services
 from .followup_forms import AttachmentForm
 from .forms import FORM_STEPS, STEP_BY_SLUG, checked_step, submission_problems
 from .models import Status
+from .upload_handlers import accepts_uploads
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def start(request):
 
 @require_http_methods(["GET", "POST"])
 @rate_limited(key="user", rate=settings.REFERRAL_STEP_POSTS_PER_HOUR, group="referral_step")
+@accepts_uploads(max_files=1)  # the attachments step: one file at a time
 def step(request, public_id, slug):
     if slug not in STEP_BY_SLUG:
         if slug == "attachments":

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.statistics_page, name="statistics"),
+    path("cases/", views.cases, name="cases"),
+    path("export/<slug:table>.<slug:extension>", views.export, name="export"),
+    path("task-force/<int:year>.pdf", views.task_force_report, name="task_force"),
+    path("scorecard/", views.my_scorecard, name="my_scorecard"),
+    path("scorecard/<uuid:organization>/", views.scorecard, name="scorecard"),
+]

@@ -21,10 +21,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from referral_portal import outbox, private_storage
+from referrals.history import scrub_history
 from referrals.models import Attachment, Referral, Status
 
 from .models import DraftDeletion, DraftWarning
-from .purge import _scrub_history
 
 logger = logging.getLogger(__name__)
 WARNING_KIND = "retention.draft_deletion_warning"
@@ -126,7 +126,7 @@ def delete_stale_draft(*, draft: Referral, now: datetime | None = None) -> Draft
         pk = locked.pk
         locked.delete()
         # The draft's change history stays (who started it, when), without its contents.
-        _scrub_history(pk)
+        scrub_history(pk)
         transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
     logger.info("stale draft deleted", extra={"object_id": str(record.draft_public_id)})
     return record

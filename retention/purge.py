@@ -14,10 +14,13 @@ What a purge clears: every encrypted field on the referral and on any row that b
 (found from the models, so a new encrypted column anywhere under a referral is purged without
 touching this file), the plain fields that describe the person rather than the case, the blind
 indexes, the links to possible duplicates (they say "same person"), and the copies of the
-plain personal fields in the referral's change history. Attachments and notices are deleted
-from private storage; their rows stay, without the file name. What stays is statistics:
-status and workflow dates, counties, trafficking types and indicators, the minor flag,
-the organization, coded facts (gender, immigration status, industry, services).
+plain personal fields in the referral's change history (referrals.history.scrub_history, the
+same function that "discard draft" and the stale-draft clean-up use). Attachments and notices
+are deleted from private storage; their rows stay, without the file name. What stays is
+statistics: status and workflow dates, counties, trafficking types, the minor flag, the
+organization, industry and services. Gender, immigration status, country of birth, the signs of
+force, fraud or coercion and the arrest and law-enforcement facts are encrypted (they endanger
+the person), so they go with the rest: figures about them must be counted before the purge.
 """
 
 import logging
@@ -32,32 +35,23 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce, Greatest, Length
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
-from pghistory.models import Event
 
 from referral_portal import private_storage
 from referral_portal.fields import encrypted_fields_of
-from referrals.models import EventKind, Referral, ReferralEvent, Status
+from referrals.history import scrub_history
+from referrals.models import (
+    BLIND_INDEXES,
+    PLAIN_PERSONAL_FIELDS,
+    EventKind,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 from routing.models import OutcomeReport, RoutingDelivery
 
 from .models import PurgeRecord
 
 logger = logging.getLogger(__name__)
-
-# Plain (unencrypted) columns of a referral that describe the person or are free text in which a
-# referrer may have written about them: cleared too. Empty value per column.
-PLAIN_PERSONAL_FIELDS = {
-    "estimated_age": None,
-    "country_of_birth": "",
-    "preferred_language": "",
-    "first_encounter_date": None,
-    "consent_date": None,
-    "trafficking_began": None,
-    "trafficking_ended": None,
-    "industry_other": "",
-    "services_other": "",
-    "agency_case_number": "",
-}
-BLIND_INDEXES = {"name_index": "", "dob_index": ""}
 
 
 def retention_days() -> int:
@@ -161,22 +155,12 @@ def personal_columns() -> list[PersonalColumns]:
     return found
 
 
-def _referral_history_models() -> list[type[models.Model]]:
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, Event)
-        and getattr(model, "pgh_tracked_model", None) is Referral
-        and any(f.name == "pgh_obj" for f in model._meta.fields)
-    ]
-
-
 def _empty(field_obj: models.Field):
     return None if field_obj.null else ""
 
 
 def _is_set(value) -> bool:
-    return value not in (None, "")
+    return value not in (None, "", [])
 
 
 # --- the purge ---------------------------------------------------------------------------------
@@ -209,21 +193,6 @@ def _clear_related(locked: Referral) -> int:
     return cleared
 
 
-def _scrub_history(referral_pk: int) -> int:
-    """Blank the plain personal fields in the referral's change-history copies. (The history
-    leaves encrypted fields and blind indexes out already; blank them too if a model keeps
-    them.)"""
-    scrubbed = 0
-    personal = {**PLAIN_PERSONAL_FIELDS, **BLIND_INDEXES}
-    personal.update({f.name: _empty(f) for f in encrypted_fields_of(Referral)})
-    for model in _referral_history_models():
-        names = {f.name for f in model._meta.concrete_fields}
-        values = {name: empty for name, empty in personal.items() if name in names}
-        if values:
-            scrubbed += model._default_manager.filter(pgh_obj_id=referral_pk).update(**values)
-    return scrubbed
-
-
 def _delete_files(names: list[str]) -> int:
     deleted = 0
     for name in names:
@@ -254,7 +223,7 @@ def purge_referral(*, referral: Referral, now: datetime | None = None) -> PurgeR
         locked.later_possible_duplicates.clear()
         locked.purged_at = now
         locked.save()
-        history_rows = _scrub_history(locked.pk)
+        history_rows = scrub_history(locked.pk)
         # Files go last, still inside the transaction: if the commit then failed, the referral
         # would stay unpurged and the next run would purge it again (deleting a missing file is
         # a no-op). The other order could commit "purged" while leaving files on disk.

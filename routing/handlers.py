@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from referral_portal import outbox
+from referral_portal import outbox, times
 from referral_portal.roles import Role
 
 from . import services, webhooks
@@ -123,7 +123,7 @@ def remind(delivery_id: int, step: str) -> None:
     due = timezone.localtime(getattr(delivery, due_field))
     body = (
         f"Reminder: please {action} case {delivery.referral.reference} by "
-        f"{due:%A, %B %-d at %-I:%M %p}.\n\n{_link('routing:case_detail', delivery.public_id)}\n"
+        f"{times.deadline(due)}.\n\n{_link('routing:case_detail', delivery.public_id)}\n"
     )
     recipients = _people(delivery.organization_id) + [delivery.directory_entry.intake_email]
     _send(f"Reminder: case {delivery.referral.reference} is due", body, recipients)
@@ -138,7 +138,7 @@ def escalate(delivery_id: int, step: str) -> None:
     due = timezone.localtime(getattr(delivery, due_field))
     body = (
         f"{delivery.organization.name} did not {action} case {delivery.referral.reference} "
-        f"by its deadline ({due:%A, %B %-d at %-I:%M %p}).\n\n"
+        f"by its deadline ({times.deadline(due)}).\n\n"
         f"Deliveries: {_link('routing:delivery_list')}\n"
     )
     _send(

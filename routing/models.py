@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from referral_portal.fields import EncryptedCharField, EncryptedTextField
 
+from . import public_addresses
+
 DEMO_HELP = "Ticked while the value is a placeholder. Untick once the real value is entered."
 
 
@@ -113,11 +115,19 @@ def validate_webhook_url(url: str) -> None:
         raise ValidationError("Enter an https:// address.")
     if parts.username or parts.password:
         raise ValidationError("Do not put a user name or password in the address.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        public_addresses.check_host(parts.hostname, port)
+    except (ValueError, public_addresses.AddressRefused, public_addresses.AddressUnresolved):
+        # One message whether the name is unknown or private: no map of the internal network.
+        raise ValidationError("Enter the address of a server on the public internet.") from None
 
 
 class RoutingEndpoint(models.Model):
     """A receiving organization's own system, told of each new case by a signed POST."""
 
+    # What the encrypted secret is bound to (referral_portal.fields); never shown.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.OneToOneField(
         "accounts.Organization", on_delete=models.CASCADE, related_name="routing_endpoint"
     )
@@ -144,6 +154,18 @@ class DeliveryState(models.TextChoices):
     QUEUED = "queued", "Queued"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
+
+
+# A receiving agency's cases, those needing action first: not yet acknowledged, then no outcome
+# yet, then by deadline, newest first. Declared once for the list (routing.selectors) and the
+# index that reads it in order (delivery_agency_cases_idx).
+CASE_ORDER = (
+    models.ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=models.BooleanField()),
+    models.ExpressionWrapper(Q(first_outcome_at__isnull=False), output_field=models.BooleanField()),
+    models.F("acknowledge_due_at").asc(),
+    models.F("routed_at").desc(),
+)
+REACHED_PORTAL = Q(portal_delivered_at__isnull=False)
 
 
 class RoutingDelivery(models.Model):
@@ -207,6 +229,14 @@ class RoutingDelivery(models.Model):
         indexes = [
             models.Index(fields=["organization", "routed_at"], name="delivery_org_idx"),
             models.Index(fields=["state", "next_attempt_at"], name="delivery_state_idx"),
+            # The administrators' list, newest first (the default ordering).
+            models.Index(fields=["-routed_at", "-id"], name="delivery_recent_idx"),
+            models.Index(
+                models.F("organization"),
+                *CASE_ORDER,
+                condition=REACHED_PORTAL,
+                name="delivery_agency_cases_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,13 +1,20 @@
 """Reads that depend on who asks. A case routed to another organization is a 404 here, never a
 403 that would confirm it exists."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from referral_portal.roles import Role
 from referrals.models import Notice, NoticeKind
 
-from .models import ContactAttempt, DeliveryState, OutcomeReport, RoutingDelivery
+from .models import (
+    CASE_ORDER,
+    REACHED_PORTAL,
+    ContactAttempt,
+    DeliveryState,
+    OutcomeReport,
+    RoutingDelivery,
+)
 
 # The notices a receiving agency may download: the confirmation itself, which the person may
 # need to show to get benefits. The notice to the referring organization stays with them.
@@ -18,19 +25,14 @@ def cases_for(user):
     """The cases routed to the person's organization that have reached the portal."""
     if not user.is_authenticated or user.role != Role.RECEIVING_AGENCY or not user.may_act:
         return RoutingDelivery.objects.none()
-    return RoutingDelivery.objects.filter(
-        organization_id=user.organization_id, portal_delivered_at__isnull=False
+    return (
+        RoutingDelivery.objects.filter(REACHED_PORTAL, organization_id=user.organization_id)
     ).select_related("referral", "referral__county_of_residence")
 
 
 def case_list_for(user):
     """Cases needing action first: not yet acknowledged, then no outcome yet, by deadline."""
-    return cases_for(user).order_by(
-        ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField()),
-        ExpressionWrapper(Q(first_outcome_at__isnull=False), output_field=BooleanField()),
-        "acknowledge_due_at",
-        "-routed_at",
-    )
+    return cases_for(user).order_by(*CASE_ORDER)  # read in order: delivery_agency_cases_idx
 
 
 def case_for(user, public_id) -> RoutingDelivery:

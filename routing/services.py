@@ -102,7 +102,7 @@ def arrive(delivery: RoutingDelivery, now) -> None:
 
 def schedule_retry(delivery: RoutingDelivery, at) -> None:
     """The next webhook try, as an outbox row due at `at`: the beat relay picks it up then, so
-    no long countdown ever sits in Redis (reference/security.md 4.3)."""
+    no long countdown ever sits in Redis, where a restart or eviction could lose it."""
     delivery.next_attempt_at = at
     OutboxMessage.objects.create(
         kind=DELIVER, payload={"delivery_id": delivery.pk}, available_at=at

@@ -29,6 +29,17 @@ def case_list(request):
     return render(request, "routing/case_list.html", {"page": page, "now": timezone.now()})
 
 
+def _services(referral) -> list[str]:
+    """The needs, with "Other" and what it is as one item."""
+    return [
+        f"Other: {referral.services_other}"
+        if value == Service.OTHER and referral.services_other
+        else Service(value).label
+        for value in referral.services_needed
+        if value in Service.values
+    ]
+
+
 @require_GET
 def case_detail(request, public_id):
     with transaction.atomic():
@@ -40,8 +51,7 @@ def case_detail(request, public_id):
         "delivery": delivery,
         "referral": referral,
         "now": timezone.now(),
-        "services": [Service(value).label for value in referral.services_needed
-                     if value in Service.values],
+        "services": _services(referral),
         "child_welfare_consent": ConsentScope.SHARE_WITH_CHILD_WELFARE
         in referral.consent_scopes,
     }  # fmt: skip

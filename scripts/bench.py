@@ -28,6 +28,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from referral_portal.fields import encrypted_fields_of  # noqa: E402
 from referral_portal.models import County  # noqa: E402
 from referral_portal.roles import Role  # noqa: E402
 from referrals.models import Referral  # noqa: E402
@@ -56,6 +57,10 @@ def grow(template: Referral, total: int) -> None:
     batch = []
     for i in range(have, total):
         copy = Referral.objects.get(pk=template.pk)
+        # Encrypted values are bound to their row: read them under the template's public id
+        # before the copy gets its own, so the copy's save seals them under the new one.
+        for field in encrypted_fields_of(Referral):
+            getattr(copy, field.attname)
         copy.pk = None
         copy.public_id = uuid.uuid4()
         copy.reference = f"VC-2025-{i:06d}"

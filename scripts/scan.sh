@@ -16,7 +16,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-referral_portal.settings.dev}"
-export DEBUG=False
+# Setting up (migrate, seed_demo) runs with DEBUG on, as on a developer's machine: seed_demo and
+# the development keys are refused with DEBUG off. The scanned server runs with DEBUG off.
+export DEBUG=True
 OUT="$RUN/scan"
 SCAN_SECONDS=$(( ${SCAN_MINUTES:-4} * 60 ))
 SQLMAP_SECONDS="${SQLMAP_SECONDS:-240}"
@@ -37,14 +39,14 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ -z "${DATABASE_URL:-}" ]; then
-  start_postgres "$RUN/postgres" "$PG_PORT"; started_pg=1
+  start_postgres "$RUN/postgres" "$PG_PORT"; started_pg="$PG_STARTED"
   "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='portal_scan'" | grep -q 1 \
     || "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "CREATE DATABASE portal_scan OWNER portal"
   export DATABASE_URL="postgres://portal:portal@127.0.0.1:$PG_PORT/portal_scan"
 fi
 if [ -z "${BROKER_URL:-}" ]; then
-  start_redis "$RUN/redis" "$REDIS_PORT"; started_redis=1
+  start_redis "$RUN/redis" "$REDIS_PORT"; started_redis="$REDIS_STARTED"
   export BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
 fi
 export EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
@@ -83,7 +85,7 @@ source "$OUT/sessions.env"
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 log "Portal on $BASE (gunicorn, DEBUG off)"
-.venv/bin/gunicorn referral_portal.wsgi -b "127.0.0.1:$PORT" -w 2 --timeout 30 \
+DEBUG=False .venv/bin/gunicorn referral_portal.wsgi -b "127.0.0.1:$PORT" -w 2 --timeout 30 \
   --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" &
 web_pid=$!
 for _ in $(seq 60); do

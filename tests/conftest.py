@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 REFERENCE_DATA_LOADERS = [
     "referral_portal.migrations.0002_load_counties",
     "routing.migrations.0002_load_directory",
+    "reports.migrations.0003_load_calendar",
 ]
 
 
@@ -42,6 +43,11 @@ def _reference_data(request):
         request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
     else:
         return
+    ensure_reference_data()
+
+
+def ensure_reference_data():
+    """Counties and the routing directory, loaded again if a transactional test flushed them."""
     from django.apps import apps
 
     from referral_portal.models import County

@@ -3,11 +3,12 @@
 Secrets have development defaults only in dev/test settings; production.py requires them.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+
+from referral_portal.roles import Role
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 RUN_DIR = Path(environ.Env().str("PORTAL_RUN_DIR", default=str(BASE_DIR / ".run")))
@@ -35,7 +36,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "axes",
     "pgtrigger",
     "pghistory",
     "referral_portal",
@@ -54,18 +54,22 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which is the first to read a POST body: the upload limits must be in place.
+    "referrals.upload_handlers.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "referral_portal.request_body.FormBodyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Not allauth's UserSessionsMiddleware, which writes the UserSession row on every request:
+    # SessionPolicyMiddleware records activity once a minute (accounts.activity).
     "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.MandatoryMFAMiddleware",
     "referral_portal.access.AccessRuleMiddleware",
     "referral_portal.middleware.NoStoreMiddleware",
-    "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception is the first to see an unreadable record's error.
+    "referral_portal.unreadable.UnreadableRecordMiddleware",
 ]
 
 ROOT_URLCONF = "referral_portal.urls"
@@ -84,6 +88,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "referral_portal.context_processors.portal",
             ],
+            # One time format for every template (the |when and |deadline filters).
+            "builtins": ["referral_portal.templatetags.portal_time"],
         },
     },
 ]
@@ -110,7 +116,6 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.VerifiedOrganizationBackend",
 ]
 PASSWORD_HASHERS = [
@@ -141,32 +146,47 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_FORMS = {"login": "accounts.forms.PortalLoginForm"}
+# Failed passwords are counted in PostgreSQL by accounts/signin_delays.py (the adapter's
+# pre_authenticate), not by allauth's cache-based "login" and per-login limits, so sign-in keeps
+# its limits when Redis is down. "login_failed" still guards the authenticator-code step.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": None,
     "login_failed": "10/m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
 MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security keys and passkeys (WebAuthn) beside the app. Only as a second factor: passkey-only
+# sign-in would skip the password and its sign-in delays. Browsers accept WebAuthn on https and
+# on http://localhost only (an IP address is never a valid relying-party id), so
+# MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays at its default (off) everywhere.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Roles whose second factor must resist phishing: they must register a security key or passkey
+# and sign in with it; an app code or recovery code is refused at sign-in (accounts/
+# security_keys.py). Off in dev/test settings, where the demo and most tests use app codes.
+MFA_REQUIRE_WEBAUTHN_FOR_ROLES = [
+    Role.STATE_REVIEWER.value,
+    Role.STATE_SUPERVISOR.value,
+    Role.ADMINISTRATOR.value,
+]
 MFA_TOTP_ISSUER = "NYS Referral Portal"
 MFA_TRUST_ENABLED = False
 MFA_TOTP_TOLERANCE = 1
+# The sessions page shows when each was last seen; accounts.activity records it once a minute.
 USERSESSIONS_TRACK_ACTIVITY = True
 
-# --- lockout (CJIS AC-7): 5 failures within 15 minutes locks the account --------------------
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_USE_ATTEMPT_EXPIRATION = True
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_FORM_FIELD = "login"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "login", "username"]
-# Lockout is per account (CJIS AC-7). Locking by IP too would lock out a whole office behind one
-# address; per-IP limits come from allauth's ACCOUNT_RATE_LIMITS instead.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# --- sign-in delays (CJIS AC-7, ASVS V6.3.1; docs/decisions/0008): instead of a hard lock, ---
+# failures beyond the free ones make each further attempt wait, doubling up to the maximum.
+# Counted per username typed and, separately, per address (an office shares one address, so it
+# gets more free failures).
+SIGN_IN_FREE_FAILURES_PER_USERNAME = env.int("SIGN_IN_FREE_FAILURES_PER_USERNAME", default=5)
+SIGN_IN_FREE_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FREE_FAILURES_PER_ADDRESS", default=20)
+SIGN_IN_FIRST_DELAY_SECONDS = env.int("SIGN_IN_FIRST_DELAY_SECONDS", default=30)
+SIGN_IN_MAX_DELAY_SECONDS = env.int("SIGN_IN_MAX_DELAY_SECONDS", default=15 * 60)
+SIGN_IN_FAILURES_FORGOTTEN_AFTER_HOURS = env.int(
+    "SIGN_IN_FAILURES_FORGOTTEN_AFTER_HOURS", default=24
+)
 
 # --- sessions: database-backed so they can be listed and ended ------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -214,6 +234,8 @@ PERMISSIONS_POLICY = {
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
+# The notices' translations (confirmations.notice_catalogs): one gettext catalog per language.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -227,6 +249,32 @@ STORAGES = {
     "private": {"BACKEND": "referral_portal.private_storage.PrivateFileSystemStorage"},
 }
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=RUN_DIR / "private")
+# Encrypted columns written before values were bound to their row ("v1:"): readable while this
+# is on. Turn it off once `manage.py reencrypt_fields` has rewritten them (docs/key-rotation.md).
+FIELD_ENCRYPTION_ACCEPT_V1 = env.bool("FIELD_ENCRYPTION_ACCEPT_V1", default=True)
+# With several machines, private files go to one S3-compatible bucket instead of that folder
+# (MinIO, a cloud bucket; the plain S3 API only). The portal still encrypts before upload.
+# Names are random, so replacing an object in place (re-encryption) is the only overwrite;
+# objects are private and never linked to.
+if env("PRIVATE_STORAGE", default="filesystem") == "s3":
+    _s3_endpoint = env("PRIVATE_S3_ENDPOINT_URL", default="") or None  # empty: AWS itself
+    _s3_encryption = env("PRIVATE_S3_SERVER_SIDE_ENCRYPTION", default="")  # AES256, aws:kms
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_S3_BUCKET"),
+            "endpoint_url": _s3_endpoint,
+            "access_key": env("PRIVATE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("PRIVATE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("PRIVATE_S3_REGION", default="us-east-1"),
+            # MinIO and other self-hosted servers want bucket-in-path URLs.
+            "addressing_style": "path" if _s3_endpoint else None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+            "object_parameters": {"ServerSideEncryption": _s3_encryption} if _s3_encryption else {},
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -283,7 +331,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.disable_inactive_accounts",
         "schedule": 6 * 3600.0,
     },
+    "forget-old-sign-in-failures": {
+        "task": "accounts.tasks.forget_old_sign_in_failures",
+        "schedule": 3600.0,
+    },
 }
+# Beat may be started on every machine: one holds a PostgreSQL advisory lock and sends the
+# periodic tasks, the others wait on standby and take over if it goes (referral_portal/beat.py).
+CELERY_BEAT_SCHEDULER = "referral_portal.beat.SingleBeatScheduler"
+BEAT_STANDBY_RETRY_SECONDS = env.float("BEAT_STANDBY_RETRY_SECONDS", default=5.0)
 
 LOGGING = {
     "version": 1,
@@ -303,7 +359,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
     },
 }
 
@@ -313,16 +368,15 @@ HOTLINE_TEXT = (
 )
 
 # --- accounts (issue 3) ---
-# Lockouts count the username typed, folded to lower case as sign-in is (accounts/lockout.py).
-AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
-# allauth's own "5/15m/key" limit in ACCOUNT_RATE_LIMITS stays: it also guards the
-# authenticator-code step. Releasing a lockout clears it together with axes' records.
+# Sign-in delays count the username typed, folded to lower case as sign-in is
+# (accounts/signin_delays.py). Releasing a pause also clears allauth's authenticator-code limit.
 # Password-reset mail goes only to addresses with an account: otherwise the public form would
 # let anyone make the portal e-mail any address. The page shown is the same either way.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Authenticator-code fields with a label and a hint instead of a placeholder.
 MFA_FORMS = {
     "authenticate": "accounts.forms.PortalAuthenticateForm",
+    "authenticate_webauthn": "accounts.forms.PortalAuthenticateWebAuthnForm",
     "reauthenticate": "accounts.forms.PortalReauthenticateForm",
     "activate_totp": "accounts.forms.PortalActivateTOTPForm",
 }
@@ -349,8 +403,17 @@ REFERRAL_DOCX_MAX_UNCOMPRESSED_BYTES = env.int(
 # Per person: drafts started and wizard saves (uploads included) per hour (ASVS V2.4.1).
 REFERRAL_DRAFTS_PER_HOUR = env.str("REFERRAL_DRAFTS_PER_HOUR", default="30/h")
 REFERRAL_STEP_POSTS_PER_HOUR = env.str("REFERRAL_STEP_POSTS_PER_HOUR", default="600/h")
-# Uploads are held in memory (bounded) and never written unencrypted to a temporary file.
-FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.BoundedMemoryFileUploadHandler"]
+# A whole upload request (files and fields); the default fits the answer form's two files.
+REFERRAL_UPLOAD_MAX_REQUEST_BYTES = env.int(
+    "REFERRAL_UPLOAD_MAX_REQUEST_BYTES", default=2 * REFERRAL_UPLOAD_MAX_FILE_BYTES + 1024**2
+)
+# Pictures are measured before they are decoded; Pillow's own bomb warning is an error too.
+REFERRAL_IMAGE_MAX_PIXELS = env.int("REFERRAL_IMAGE_MAX_PIXELS", default=50_000_000)
+# Files are dropped unread everywhere except views marked @accepts_uploads, which hold them in
+# memory (bounded, never in an unencrypted temporary file): referrals/upload_handlers.py.
+FILE_UPLOAD_HANDLERS = ["referrals.upload_handlers.FilesNotAcceptedHandler"]
+# The most files one form takes (the answer to an information request has two).
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 # --- confirmations: review and decision (issue 5) ---
 # A decision (confirm or decline) needs a recorded consultation with the other agency.
@@ -367,6 +430,10 @@ CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS = env.int(
     "CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS", default=REFERRAL_DECISION_BUSINESS_DAYS
 )
 CONFIRMATIONS_QUEUE_PAGE_SIZE = env.int("CONFIRMATIONS_QUEUE_PAGE_SIZE", default=25)
+# Online verification of notices (/verify/, public): checks per caller's address, and per code
+# whoever asks (a code tried from many addresses still has one budget).
+CONFIRMATIONS_VERIFY_RATE_PER_ADDRESS = env("CONFIRMATIONS_VERIFY_RATE_PER_ADDRESS", default="30/h")
+CONFIRMATIONS_VERIFY_RATE_PER_CODE = env("CONFIRMATIONS_VERIFY_RATE_PER_CODE", default="10/d")
 from celery.schedules import crontab as _review_crontab  # noqa: E402 - kept inside this section
 
 CELERY_BEAT_SCHEDULE["confirmations-deadlines"] = {
@@ -386,6 +453,11 @@ ROUTING_WEBHOOK_RETRY_MAX_SECONDS = env.float("ROUTING_WEBHOOK_RETRY_MAX_SECONDS
 ROUTING_WEBHOOK_TIMEOUT_SECONDS = env.float("ROUTING_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Plain http:// webhook addresses only for local testing; production wants https.
 ROUTING_WEBHOOK_ALLOW_HTTP = env.bool("ROUTING_WEBHOOK_ALLOW_HTTP", default=False)
+# Webhooks reach public addresses only (routing/public_addresses.py). True only for the test
+# suite's receiver on loopback: never in production.
+ROUTING_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool(
+    "ROUTING_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False
+)
 # A queued delivery with nothing in the outbox for this long is queued again by the sweep.
 ROUTING_STUCK_AFTER_SECONDS = env.int("ROUTING_STUCK_AFTER_SECONDS", default=900)
 from celery.schedules import crontab  # noqa: E402 - kept inside this section
@@ -445,3 +517,65 @@ CELERY_BEAT_SCHEDULE["retention-clean-up-drafts"] = {
     "task": "retention.tasks.clean_up_drafts",
     "schedule": _retention_crontab(hour=2, minute=45),
 }
+
+# --- operations: health, metrics, the operator's page (issues 10 and 11) ---
+# Bearer token for /metrics and /healthz/detail (Prometheus: `authorization` in the scrape
+# config). Empty: both answer 404, as they do to a wrong or missing token.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Each minute a worker records a heartbeat (referral_portal/operations.py reads it): fresher than
+# two minutes means some worker is taking tasks and can write to the database.
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "referral_portal.tasks.record_heartbeat",
+    "schedule": 60.0,
+}
+
+# --- api: the REST API for agency systems (issue 15) ---
+# OAuth 2.0 client credentials (django-oauth-toolkit): secrets stored hashed, tokens stored as a
+# checksum only and valid ten minutes. DRF views authenticate bearer tokens only (api/base.py).
+INSTALLED_APPS += ["rest_framework", "oauth2_provider", "drf_spectacular", "api"]
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=600),
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiClientValidator",
+    "SCOPES_BACKEND_CLASS": "api.scopes.ClientScopes",
+    # Every behaviour of the OAuth 2.0 Security BCP (RFC 9700), not only token storage: no
+    # implicit or password grant, no tokens in query strings, S256 PKCE only, `iss` in responses,
+    # refresh-token replay detection, https redirect URIs. The portal issues client-credentials
+    # tokens only, so none of these costs it anything.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# The stock model, named so that api.ApiClient's link to it resolves (it is swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Victim Confirmation Referral Portal API",
+    "DESCRIPTION": "For agency systems: referrals in, cases and outcomes out, with the same "
+    "rules as the portal's pages.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Per client: requests (any method) in a fixed window; refused with 429 and Retry-After.
+API_REQUESTS_PER_CLIENT = env.str("API_REQUESTS_PER_CLIENT", default="300/m")
+API_TOKEN_REQUESTS_PER_MINUTE = env.str("API_TOKEN_REQUESTS_PER_MINUTE", default="30/m")
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_CLIENT_MAX_DAYS = env.int("API_CLIENT_MAX_DAYS", default=366)

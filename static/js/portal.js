@@ -7,6 +7,9 @@
     var body = document.body;
     var timeout = parseInt(body.dataset.idleTimeout || "0", 10);
     var warning = parseInt(body.dataset.idleWarning || "60", 10);
+    // The server records activity about once a minute: the first countdown starts from the
+    // idle time it says is left; after "stay signed in" it is the whole limit again.
+    var left = parseInt(body.dataset.idleLeft || body.dataset.idleTimeout || "0", 10);
     var dialog = document.getElementById("idle-warning");
     if (!timeout || !dialog) return;
     var warnTimer, endTimer, lastFocus;
@@ -24,13 +27,13 @@
       dialog.hidden = false;
       document.getElementById("idle-stay").focus();
     }
-    function schedule() {
+    function schedule(seconds) {
       clearTimeout(warnTimer);
       clearTimeout(endTimer);
-      warnTimer = setTimeout(show, Math.max(timeout - warning, 1) * 1000);
+      warnTimer = setTimeout(show, Math.max(seconds - warning, 1) * 1000);
       endTimer = setTimeout(function () {
         window.location.assign(body.dataset.logoutUrl.replace(/logout\/$/, "login/"));
-      }, (timeout + 2) * 1000);
+      }, (seconds + 2) * 1000);
     }
     document.getElementById("idle-stay").addEventListener("click", function () {
       fetch(body.dataset.keepaliveUrl, {
@@ -40,7 +43,7 @@
       }).then(function (response) {
         if (response.ok) {
           hide();
-          schedule();
+          schedule(timeout);
         } else {
           window.location.reload();
         }
@@ -63,7 +66,7 @@
         first.focus();
       }
     });
-    schedule();
+    schedule(left);
   }
 
   document.addEventListener("DOMContentLoaded", idleWarning);

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import AuditEvent, Invitation, Organization, User
+from accounts.usernames import assigned_username
 from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
 from tests.accounts.conftest import run_outbox
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 STRONG_PASSWORD = "lantern orchard bicycle meadow"
@@ -247,6 +249,12 @@ def test_accepting_opens_the_account_and_requires_an_authenticator_first(
 ):
     client.get(invitation_link)
 
+    invitation = applied_organization.invitations.get()
+    assigned = assigned_username(invitation)
+    page = client.get(reverse("accounts:accept_invitation"))
+    assert f'value="{assigned}"' in page.content.decode()
+
+    # A username posted anyway is ignored: the invitation fixes it.
     response = client.post(
         reverse("accounts:accept_invitation"),
         {"username": "New.Officer", "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD},
@@ -254,8 +262,10 @@ def test_accepting_opens_the_account_and_requires_an_authenticator_first(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    user = User.objects.get(username="new.officer")
-    invitation = applied_organization.invitations.get()
+    assert not User.objects.filter(username__iexact="new.officer").exists()
+    user = User.objects.get(username=assigned)
+    invitation.refresh_from_db()
+    assert re.fullmatch(r"[a-z]+-[0-9]{4}", assigned)
     assert (user.organization, user.role) == (applied_organization, Role.ORG_ADMIN)
     assert (user.email, user.first_name) == (invitation.email, invitation.first_name)
     assert user.check_password(STRONG_PASSWORD)
@@ -279,14 +289,14 @@ def test_a_short_password_is_refused_next_to_the_field(client, invitation_link):
 
     response = client.post(
         reverse("accounts:accept_invitation"),
-        {"username": "officer", "password1": "short words", "password2": "short words"},
+        {"password1": "short words", "password2": "short words"},
     )
 
     assert response.status_code == 200
     content = response.content.decode()
     assert "at least 15 characters" in content
     assert 'aria-describedby="id_password1_helptext id_password1_error"' in content
-    assert not User.objects.filter(username="officer").exists()
+    assert not User.objects.filter(email__iexact=Invitation.objects.get().email).exists()
 
 
 @pytest.mark.parametrize(
@@ -303,16 +313,16 @@ def test_guessable_passwords_are_refused(client, invitation_link, password):
 
     response = client.post(
         reverse("accounts:accept_invitation"),
-        {"username": "officer", "password1": password, "password2": password},
+        {"password1": password, "password2": password},
     )
 
     assert response.status_code == 200
-    assert not User.objects.filter(username="officer").exists()
+    assert not User.objects.filter(email__iexact=Invitation.objects.get().email).exists()
 
 
 def test_an_invitation_works_once(client, invitation_link):
     client.get(invitation_link)
-    data = {"username": "first", "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
+    data = {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
     client.post(reverse("accounts:accept_invitation"), data)
     client.logout()
 
@@ -326,13 +336,13 @@ def test_an_invitation_works_once(client, invitation_link):
 
 def test_an_invitation_used_in_two_tabs_opens_one_account(client, invitation_link):
     client.get(invitation_link)
-    data = {"username": "first", "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
+    data = {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
     client.post(reverse("accounts:accept_invitation"), data)
 
     token = invitation_link.rstrip("/").rsplit("/", 1)[1]
     with pytest.raises(services.AccountRuleError):
-        services.accept_invitation(token=token, username="second", password=STRONG_PASSWORD)
-    assert not User.objects.filter(username="second").exists()
+        services.accept_invitation(token=token, password=STRONG_PASSWORD)
+    assert User.objects.filter(email__iexact=Invitation.objects.get().email).count() == 1
 
 
 def test_an_invitation_expires(client, invitation_link):
@@ -344,13 +354,35 @@ def test_an_invitation_expires(client, invitation_link):
 
 def test_an_expired_link_opened_in_time_cannot_be_finished_late(client, invitation_link):
     client.get(invitation_link)
-    data = {"username": "late", "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
+    data = {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
 
     with time_machine.travel(timezone.now() + timedelta(hours=73)):
         response = client.post(reverse("accounts:accept_invitation"), data)
 
     assert "This invitation link cannot be used" in response.content.decode()
-    assert not User.objects.filter(username="late").exists()
+    assert not User.objects.filter(email__iexact=Invitation.objects.get().email).exists()
+
+
+def test_a_username_someone_already_has_is_never_revealed(client, invitation_link):
+    """The invitee never chooses, so there is no "taken" answer to learn from: when the first
+    assigned name is someone else's, the page looks the same with another name."""
+    client.get(invitation_link)
+    invitation = Invitation.objects.get()
+    first_choice = assigned_username(invitation)
+    UserFactory(username=first_choice)
+
+    page = client.get(reverse("accounts:accept_invitation")).content.decode()
+    response = client.post(
+        reverse("accounts:accept_invitation"),
+        {"username": first_choice, "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(invitation=invitation)
+    assert user.username != first_choice
+    assert user.username.split("-")[0] == first_choice.split("-")[0]
+    assert f'value="{user.username}"' in page
+    assert "taken" not in page
 
 
 def test_unknown_and_tampered_links_look_like_expired_ones(client, invitation_link):

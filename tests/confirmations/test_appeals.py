@@ -132,7 +132,11 @@ def test_upholding_keeps_the_decline_and_issues_a_final_notice(declined, other_r
     declined.refresh_from_db()
     assert declined.status == Status.DECLINED
     assert Decision.objects.filter(referral=declined).count() == 2
-    notice = declined.notices.filter(kind=NoticeKind.DECLINE).order_by("-created_at").first()
+    notice = (
+        declined.notices.filter(kind=NoticeKind.DECLINE, language="en")
+        .order_by("-created_at")
+        .first()
+    )
     text = helpers.notice_text(notice)
     assert "upheld" in text and "The new facts do not change it." in text
     assert "How to appeal" not in text

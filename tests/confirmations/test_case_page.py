@@ -111,12 +111,20 @@ def test_actions_are_offered_only_to_the_assigned_reviewer(client, reviewer, oth
         assert action in mine, action
 
 
-def test_an_administrator_sees_the_case_and_may_reassign_but_not_claim(client, administrator):
+def test_an_administrator_sees_the_case_only_under_break_glass_and_may_reassign_not_claim(
+    client, administrator
+):
     referral = helpers.submitted()
     client.force_login(administrator)
+    without = client.get(_url(referral))
+    client.post(
+        reverse("confirmations:break_glass", args=[referral.public_id]),
+        {"purpose": "support_incident", "reason": "Ticket HD-1 about this referral's files."},
+    )
 
     page = client.get(_url(referral)).content.decode()
 
+    assert without.status_code == 404
     assert referral.legal_name in page
     assert "Claim this referral" not in page and "Reassign" in page
 

@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from confirmations import selectors, services
+from confirmations import services
 from confirmations.models import DeadlineReminder
 from confirmations.tasks import send_deadline_reminders
-from referral_portal.business_days import NEW_YORK
+from referral_portal.business_days import NEW_YORK, time_left
 from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
 from referrals.models import Referral, Status
@@ -39,14 +39,14 @@ def _at(day: str, hour: int, minute: int = 0) -> datetime:
     ],
 )
 def test_time_left_in_words(due, now, text, overdue):
-    left = selectors.time_left(due, now)
+    left = time_left(due, now)
 
     assert left.text == text
     assert left.overdue is overdue
 
 
 def test_a_paused_clock_says_so():
-    left = selectors.time_left(_at("2026-03-06", 17), _at("2026-03-12", 9), paused=True)
+    left = time_left(_at("2026-03-06", 17), _at("2026-03-12", 9), paused=True)
     assert left.text == "Clock paused: waiting for the referrer" and not left.overdue
 
 

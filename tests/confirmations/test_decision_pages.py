@@ -169,7 +169,7 @@ def test_someone_not_assigned_is_sent_back_from_the_decision_pages(
 def test_the_issued_notice_downloads_for_the_reviewer_and_the_referrer(client, reviewer):
     referral = helpers.ready_to_decide(reviewer)
     helpers.decline(referral, reviewer)
-    notice = referral.notices.get()
+    notice = referral.notices.get(language="en")
 
     client.force_login(reviewer)
     as_reviewer = client.get(reverse("referrals:notice", args=[notice.public_id]))
@@ -191,5 +191,7 @@ def test_the_preview_warns_about_a_foreign_national_minor_once_per_fact(client, 
     assert "HHS to be told within 24 hours" in page
     assert "child-welfare pathway" in page
     assert "Notice of confirmation for a young person" in page
-    assert page.count("has not consented to sharing") == 3  # the list and the two notices
+    # The list and the three notices: the person's in English and in Spanish (their language;
+    # the reason is not translated), and the referring organization's.
+    assert page.count("has not consented to sharing") == 4
     assert 'portal-alert--warning">Not sent to' not in page

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_confirming_records_the_decision_issues_two_notices_and_routes_the_case(reviewer):
-    referral = helpers.ready_to_decide(reviewer)
+    # An English speaker: no second language (tests/confirmations/test_notice_languages.py).
+    referral = helpers.ready_to_decide(reviewer, preferred_language="en")
 
     decision = helpers.confirm(referral, reviewer, basis=Basis.FEDERAL_CRITERIA)
 
@@ -41,7 +42,7 @@ def test_the_confirmation_notice_names_the_person_and_where_the_case_went(review
     referral = helpers.ready_to_decide(reviewer)
     helpers.confirm(referral, reviewer)
 
-    adult = referral.notices.get(kind=NoticeKind.CONFIRMATION_ADULT)
+    adult = referral.notices.get(kind=NoticeKind.CONFIRMATION_ADULT, language="en")
     text = helpers.notice_text(adult)
     assert "Notice of confirmation" in text
     assert referral.reference in text
@@ -60,7 +61,7 @@ def test_a_minor_gets_the_notice_for_a_minor_and_the_child_welfare_flag(reviewer
 
     referral.refresh_from_db()
     assert referral.minor_at_referral is True
-    notice = referral.notices.get(kind=NoticeKind.CONFIRMATION_MINOR)
+    notice = referral.notices.get(kind=NoticeKind.CONFIRMATION_MINOR, language="en")
     text = helpers.notice_text(notice)
     assert "young person" in text and "Safe Harbour" in text
     assert RoutingDelivery.objects.get(referral=referral).child_welfare_pathway is True
@@ -91,7 +92,7 @@ def test_declining_records_reasons_and_issues_the_decline_notice_with_how_to_app
     assert referral.status == Status.DECLINED
     assert decision.decline_reasons == ["criteria_not_met", "insufficient_information"]
     assert not RoutingDelivery.objects.filter(referral=referral).exists()
-    text = helpers.notice_text(referral.notices.get(kind=NoticeKind.DECLINE))
+    text = helpers.notice_text(referral.notices.get(kind=NoticeKind.DECLINE, language="en"))
     assert "Notice of decline" in text
     assert "do not appear to meet the definition of human trafficking" in text
     assert "No sign of force, fraud or coercion" in text
@@ -214,7 +215,9 @@ def test_a_confirmation_without_a_county_is_recorded_but_sent_nowhere(reviewer):
     helpers.confirm(referral, reviewer, county=None)
 
     assert not RoutingDelivery.objects.filter(referral=referral).exists()
-    text = helpers.notice_text(referral.notices.get(kind=NoticeKind.CONFIRMATION_ADULT))
+    text = helpers.notice_text(
+        referral.notices.get(kind=NoticeKind.CONFIRMATION_ADULT, language="en")
+    )
     assert "not sent to a local agency" in text
 
 

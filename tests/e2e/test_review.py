@@ -98,7 +98,7 @@ def test_a_reviewer_requests_information_records_consultation_confirms_and_downl
     assert_accessible(page, "case page, confirmed")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Confirmation notice (adult)").click()
+        page.get_by_role("link", name="Confirmation notice (adult)", exact=True).click()
     saved = tmp_path / "notice.pdf"
     download_info.value.save_as(saved)
     text = helpers.pdf_text(Path(saved).read_bytes())

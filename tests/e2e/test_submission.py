@@ -93,7 +93,7 @@ def test_a_provider_referrer_makes_a_referral_from_start_to_finish(
     page.fill("input[name=date_of_birth]", "1991-07-14")
     page.select_option("select[name=gender]", "female")
     page.fill("input[name=country_of_birth]", "El Salvador")
-    page.fill("input[name=preferred_language]", "Spanish")
+    page.select_option("select[name=preferred_language]", "es")
     page.check("input[name=interpreter_needed]")
     page.select_option("select[name=immigration_status]", "undocumented")
     page.select_option("select[name=county_of_residence]", label="Albany")

@@ -69,8 +69,8 @@ def test_one_caller_behind_the_proxy_spends_only_their_own_budget(settings):
 def test_applications_are_limited_per_caller_not_per_proxy(
     client,
     settings,
-    application_data,
-    faker,  # noqa: F811
+    application_data,  # noqa: F811 - the fixture imported above
+    faker,
 ):
     settings.TRUSTED_PROXY_COUNT = 1
     settings.ACCOUNTS_APPLY_RATE = "1/h"

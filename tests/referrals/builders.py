@@ -29,7 +29,7 @@ def complete_fields(organization) -> dict:
         "date_of_birth": fake.date_of_birth(minimum_age=25, maximum_age=60),
         "gender": "female",
         "country_of_birth": "Guatemala",
-        "preferred_language": "Spanish",
+        "preferred_language": "es",
         "interpreter_needed": True,
         "immigration_status": ImmigrationStatus.UNDOCUMENTED,
         "county_of_residence": County.objects.get(name="Albany"),

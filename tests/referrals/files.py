@@ -61,12 +61,19 @@ CONTENT_TYPES = (
 )
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCUMENT = (
+    f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Statement</w:t></w:r></w:p></w:body>'
+    "</w:document>"
+)
+
+
 def docx(extra: dict[str, bytes] | None = None, content_types: str = CONTENT_TYPES) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", content_types)
         archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/document.xml", DOCUMENT)
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return buffer.getvalue()

@@ -40,7 +40,7 @@ def step_data(*, police: bool = False) -> dict[str, dict]:
             "date_of_birth": fake.date_of_birth(minimum_age=20, maximum_age=50).isoformat(),
             "gender": "male",
             "country_of_birth": "Honduras",
-            "preferred_language": "Spanish",
+            "preferred_language": "es",
             "interpreter_needed": "on",
             "immigration_status": "undocumented",
             "county_of_residence": albany,

@@ -1,5 +1,6 @@
-"""The bad-input matrix (reference/security.md section 5) against the wizard, the referrer's
-forms and the uploads: a form error or a 4xx, never a 500, never a payload rendered as markup."""
+"""The bad-input matrix (hostile and odd text, numbers, dates and files) against the wizard, the
+referrer's forms and the uploads: a form error or a 4xx, never a 500, never a payload rendered
+as markup."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -126,7 +126,7 @@ def test_after_the_purge_no_ciphertext_or_personal_value_is_left_in_any_table(ti
     referral.refresh_from_db()
     plain = {name: str(getattr(referral, name)) for name in
              ("agency_case_number", "industry_other", "services_other", "country_of_birth",
-              "preferred_language")}  # fmt: skip
+              "preferred_language_other")}  # fmt: skip
     marker = cases.ciphertext_marker()
     before = cases.rows_containing(marker)
     # The check can see: ciphertext is in the referral, its requests, events, files' names,
@@ -135,7 +135,10 @@ def test_after_the_purge_no_ciphertext_or_personal_value_is_left_in_any_table(ti
                   "referrals_referralevent", "confirmations_decision",
                   "confirmations_consultation", "routing_outcomereport"):  # fmt: skip
         assert table in before, table
-    assert "referrals_referralhistory" in cases.rows_containing(plain["agency_case_number"])
+    assert "referrals_referralhistory" in cases.rows_containing(plain["industry_other"])
+    # The case number and the country of birth are encrypted: in clear nowhere, even before.
+    for name in ("agency_case_number", "country_of_birth"):
+        assert cases.rows_containing(plain[name]) == {}, name
 
     assert _run_at(time_machine, START + days(1 + RETENTION)) == 1
 

@@ -4,8 +4,8 @@ the format rules, on a step form posted as a draft."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from referral_portal.business_days import NEW_YORK
 from referral_portal.models import County
 from referrals import services
 from referrals.forms import PersonStep, ReferrerStep, TraffickingStep, submission_problems
@@ -15,8 +15,16 @@ from tests.referrals.builders import draft
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Every test here runs at this New York moment (the clock is pinned below), so the dates in the
+# parameters, computed when the module is imported, stay right whatever the hour of the run.
+NOW = datetime.datetime(2026, 3, 10, 14, 0, tzinfo=NEW_YORK)
+TODAY = NOW.date()
 TOMORROW = TODAY + datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _new_york_afternoon(time_machine):
+    time_machine.move_to(NOW, tick=False)
 
 
 def years_ago(years, days=0):
@@ -242,3 +250,24 @@ def test_a_county_chosen_in_the_trafficking_step_is_saved():
     assert set(referral.trafficking_counties.all()) == {albany, kings}
     referral.refresh_from_db()
     assert referral.sex_trafficking and not referral.labor_trafficking
+
+
+@pytest.mark.parametrize(
+    ("moment", "last_allowed"),
+    [
+        # Just before midnight in New York it is already the next day in UTC.
+        (datetime.datetime(2026, 3, 10, 23, 59, tzinfo=NEW_YORK), datetime.date(2026, 3, 10)),
+        (datetime.datetime(2026, 3, 11, 0, 1, tzinfo=NEW_YORK), datetime.date(2026, 3, 11)),
+    ],
+)
+def test_dates_in_the_future_are_judged_by_the_new_york_calendar(
+    time_machine, moment, last_allowed
+):
+    time_machine.move_to(moment, tick=False)
+    day_after = last_allowed + datetime.timedelta(days=1)
+
+    allowed = submission_problems(draft(first_encounter_date=last_allowed))
+    refused = submission_problems(draft(first_encounter_date=day_after))
+
+    assert "first_encounter_date" not in allowed.get("referrer", {})
+    assert "first_encounter_date" in refused["referrer"]

@@ -143,7 +143,7 @@ def test_the_raw_row_holds_only_ciphertext_in_personal_fields():
     for column in PERSONAL_COLUMNS:
         plaintext = str(plaintexts[column])
         assert plaintext, column
-        assert row[column].startswith("v1:"), column
+        assert row[column].startswith("v2:"), column
         assert plaintext not in row[column], column
     # The blind indexes are keyed hashes, not the values.
     assert referral.name_index and referral.legal_name.casefold() not in referral.name_index

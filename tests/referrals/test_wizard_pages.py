@@ -164,19 +164,24 @@ def test_a_draft_can_be_deleted(client, referrer):
 
 
 @pytest.mark.parametrize(
-    ("status", "kind"),
+    ("status", "kind", "expected"),
     [
-        ("applied", "social_services_provider"),
-        ("suspended", "law_enforcement"),
-        ("verified", "state_agency"),
-        ("verified", "local_dss"),
+        # People of an organization that is not verified are signed out at their next request.
+        ("applied", "social_services_provider", 302),
+        ("suspended", "law_enforcement", 302),
+        # Verified, but not an organization that refers: refused.
+        ("verified", "state_agency", 403),
+        ("verified", "local_dss", 403),
     ],
 )
-def test_only_verified_referring_organizations_can_start_a_referral(client, status, kind):
+def test_only_verified_referring_organizations_can_start_a_referral(client, status, kind, expected):
     organization = OrganizationFactory(status=status, kind=kind)
     user = UserFactory(organization=organization)
     client.force_login(user)
-    assert client.post("/referrals/new/").status_code in (302, 403)
+    response = client.post("/referrals/new/")
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith("/accounts/login/")
     assert not Referral.objects.exists()
 
 

@@ -40,7 +40,8 @@ def personal_values() -> dict:
         "industry_other": f"{fake.company()} back office",
         "services_other": f"Help with {fake.bs()}",
         "country_of_birth": fake.country(),
-        "preferred_language": f"{fake.language_name()} dialect",
+        "preferred_language": "other",
+        "preferred_language_other": f"{fake.language_name()} dialect",
         "estimated_age": 34,
     }
 
@@ -118,7 +119,7 @@ def appealed(**overrides) -> Referral:
 def ciphertext_marker() -> str:
     from django.conf import settings
 
-    return f"v1:{settings.FIELD_ENCRYPTION_ACTIVE_KEY}:"
+    return f"v2:{settings.FIELD_ENCRYPTION_ACTIVE_KEY}:"
 
 
 def rows_containing(text: str) -> dict[str, int]:

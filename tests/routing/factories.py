@@ -36,7 +36,7 @@ def confirmed_referral(*, county="Albany", consent_scopes=None, **fields) -> Ref
         "consent_scopes": ALL_SHARING if consent_scopes is None else consent_scopes,
         "legal_name": fake.name(),
         "date_of_birth": fake.date_of_birth(minimum_age=19, maximum_age=60),
-        "preferred_language": "Spanish",
+        "preferred_language": "es",
         "interpreter_needed": True,
         "immigration_status": "us_citizen",
         "county_of_residence": County.objects.get(name=county) if county else None,

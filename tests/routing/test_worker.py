@@ -1,4 +1,4 @@
-"""Deliveries with real Celery worker processes and real Redis (reference/security.md 4.3):
+"""Deliveries with real Celery worker processes and real Redis (Celery failure modes):
 one delivery per destination; a worker child killed mid-delivery; Redis stopped while a case is
 routed; a webhook receiver that fails twice."""
 

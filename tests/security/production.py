@@ -47,6 +47,7 @@ def environment() -> dict:
         DJANGO_SETTINGS_MODULE="referral_portal.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="referrals.example.ny.gov,testserver",
+        PORTAL_BASE_URL="https://referrals.example.ny.gov",
         FIELD_ENCRYPTION_KEYS=f"k1={key()}",
         FIELD_ENCRYPTION_ACTIVE_KEY="k1",
         BLIND_INDEX_KEY=key(),

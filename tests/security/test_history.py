@@ -91,4 +91,4 @@ def test_encrypted_referral_fields_stay_ciphertext_in_history():
         assert not any(name in row or narrative in row for row in rows)
         event_columns = {f.column for f in event_model._meta.fields}
         for column in set(columns) & event_columns:
-            assert all(str(v).startswith("v1:") for v in _column_values(table, column))
+            assert all(str(v).startswith("v2:") for v in _column_values(table, column))

@@ -25,12 +25,22 @@ def _assert_friendly_429(response):
     assert "1-888-373-7888" in body  # the portal's own layout, not a bare error
 
 
-def test_sign_in_answers_429_after_thirty_attempts_a_minute_from_one_address(client):
+def test_sign_in_answers_429_after_twenty_failures_from_one_address(client):
+    """The per-address sign-in delay (accounts/signin_delays.py, kept in PostgreSQL) replaced
+    allauth's cache-based 30 attempts a minute: twenty failures are free, then each further
+    attempt from the address waits, whatever username it tries."""
     url = reverse("account_login")
-    for _ in range(30):
-        response = client.post(url, {"login": fake.user_name(), "password": fake.password()})
+    for number in range(20):
+        response = client.post(url, {"login": f"{fake.user_name()}{number}", "password": "x" * 15})
         assert response.status_code == 200
-    _assert_friendly_429(client.post(url, {"login": fake.user_name(), "password": fake.password()}))
+    response = client.post(url, {"login": fake.user_name() + "-new", "password": "x" * 15})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 30
+    body = response.content.decode()
+    assert "Signing in is paused" in body
+    assert "Try again after" in body
+    assert "1-888-373-7888" in body  # the portal's own layout, not a bare error
 
 
 def test_password_reset_answers_429_after_five_requests_for_one_address(client):

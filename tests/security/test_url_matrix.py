@@ -6,14 +6,17 @@ import pytest
 
 from referral_portal.access import rule_for
 from referral_portal.roles import Role
+from tests.conftest import ensure_reference_data
 from tests.factories import UserFactory
 from tests.security.urls_walk import portal_urls
 
 URLS = portal_urls()
-# /healthz answers 503 when no worker runs (as in this test); that is its job, not a denial.
+# /metrics and /healthz/detail answer 404 to anyone without the METRICS_TOKEN bearer token (as
+# here), so they do not advertise themselves; the public /healthz needs no worker and is a 200.
 # allauth answers 404 for recovery codes a person has not generated yet.
 ALSO_ALLOWED = {
-    "healthz": {503},
+    "metrics": {404},
+    "healthz_detail": {404},
     "mfa_view_recovery_codes": {404},
     "mfa_download_recovery_codes": {404},
     # The admin's autocomplete refuses a request without its query parameters.
@@ -30,12 +33,15 @@ def test_every_url_has_an_access_rule():
 @pytest.fixture(scope="module")
 def people(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        ensure_reference_data()  # a transactional test run before this module flushed it
         yield {role: UserFactory(role=role, username=f"matrix-{role}") for role in Role.values}
 
 
 def _expected(rule, role, has_parameters):
     if rule.closed:
         return {404}
+    if rule.token:  # the REST API: a session or no credentials at all is a 401 (tests/api)
+        return {401}
     allowed = rule.public or (role is not None and (rule.roles is None or role in rule.roles))
     if not allowed:
         return {302} if role is None else {403}

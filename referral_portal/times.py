@@ -1,0 +1,43 @@
+"""The one way the portal writes a time: New York State style, "March 4, 2026, 10:32 p.m.".
+
+Templates use these through the |when and |deadline filters (a template builtin, see
+referral_portal/templatetags/portal_time.py); e-mails, notices and exports written in Python call
+them directly, so that no page or message spells a time format of its own. Django's "a" gives
+"a.m." and "p.m." with the periods, as the NYS style guide writes them. Deadlines also name the
+time zone: someone outside New York must not read 5:00 p.m. as their own 5:00 p.m.
+"""
+
+import datetime
+
+from django.utils import dateformat, timezone
+
+TIME = "g:i a"
+DATE = "F j, Y"
+SHORT_DATE = "M j, Y"
+TIME_ZONE_NAME = "Eastern Time"
+FORMATS = {
+    "": f"{DATE}, {TIME}",
+    "short": f"{SHORT_DATE}, {TIME}",
+    "day": f"l, {DATE}, {TIME}",
+    "time": TIME,
+    "seconds": f"{SHORT_DATE}, g:i:s a",
+}
+
+
+def when(value, style: str = "") -> str:
+    """A date and time in New York ("March 4, 2026, 10:32 p.m."). Styles: "short"
+    ("Mar 4, 2026, 10:32 p.m."), "day" ("Wednesday, March 4, 2026, 10:32 p.m."), "time"
+    ("10:32 p.m."), "seconds" ("Mar 4, 2026, 10:32:05 p.m."). Empty for no value."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, FORMATS[style])
+
+
+def deadline(value, style: str = "day") -> str:
+    """A time something must be done by, with the time zone:
+    "Wednesday, March 4, 2026, 5:00 p.m. Eastern Time"."""
+    if value in (None, ""):
+        return ""
+    return f"{when(value, style)} {TIME_ZONE_NAME}"

@@ -1,0 +1,172 @@
+"""The closed loop: what each receiving organization did with the confirmed cases sent to it.
+The 2025 audit's question, so the first table on the statistics page.
+
+One delivery is one confirmed person sent to one organization (a person may be sent to both a
+district and an RHTP provider). A delivery counts in the period in which it was routed.
+"""
+
+import uuid
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from routing.models import Destination, Outcome, OutcomeReport, RoutingDelivery
+
+from .filters import ReportFilters
+from .sql import BusinessDays, Percentile
+from .tables import COUNT, DAYS, SHARE, Column, Row, Table
+
+# Outcomes that mean somebody spoke with the person (declining services is an answer too).
+REACHED = [Outcome.CONTACTED, Outcome.SERVICES_STARTED, Outcome.BENEFITS_APPLIED,
+           Outcome.DECLINED_SERVICES]  # fmt: skip
+
+
+def _reports(outcomes):
+    return OutcomeReport.objects.filter(delivery=OuterRef("pk"), outcome__in=outcomes)
+
+
+def reached_at():
+    """When the person was first reached (None: never). Written into each aggregate rather
+    than annotated: an aggregate over an annotation makes Django wrap the query."""
+    first = _reports(REACHED).order_by().values("delivery").annotate(first=Min("reported_at"))
+    return Subquery(first.values("first"))
+
+
+def measures(now) -> dict[str, tuple[str, Q]]:
+    """Each counted figure: its label and which deliveries it counts. The drill-down lists the
+    same deliveries, so a figure and its list never disagree."""
+    reached = Q(Exists(_reports(REACHED)))
+    return {
+        "routed": ("Sent", Q()),
+        "acknowledged_on_time": (
+            "Acknowledged on time", Q(acknowledged_at__lte=F("acknowledge_due_at"))),
+        "reported_on_time": (
+            "First contact reported on time", Q(first_outcome_at__lte=F("first_contact_due_at"))),
+        "reached": ("Person reached", reached),
+        "could_not_reach": (
+            "Could not reach (and not reached since)",
+            Q(Exists(_reports([Outcome.COULD_NOT_REACH]))) & ~reached),
+        "open_past_deadline": (
+            "No contact reported, past the deadline",
+            Q(first_outcome_at__isnull=True, first_contact_due_at__lt=now)),
+        "acknowledged": ("Acknowledged", Q(acknowledged_at__isnull=False)),
+        "services_started": ("Services started", Q(Exists(_reports([Outcome.SERVICES_STARTED])))),
+    }  # fmt: skip
+
+
+COLUMNS = [
+    Column("routed", "Sent"),
+    Column("acknowledged_on_time", "Acknowledged on time"),
+    Column("acknowledged_on_time_share", "Share acknowledged on time", SHARE,
+           of=("acknowledged_on_time", "routed")),
+    Column("reported_on_time", "First contact reported on time"),
+    Column("reported_on_time_share", "Share with first contact reported on time", SHARE,
+           of=("reported_on_time", "routed")),
+    Column("reached", "Reached"),
+    Column("reached_share", "Share reached at all", SHARE, of=("reached", "routed")),
+    Column("could_not_reach", "Could not reach"),
+    Column("could_not_reach_share", "Share could not reach", SHARE,
+           of=("could_not_reach", "routed")),
+    Column("open_past_deadline", "Open past deadline"),
+    Column("open_past_deadline_share", "Share still open past the deadline", SHARE,
+           of=("open_past_deadline", "routed")),
+    Column("median_days_to_contact",
+           "Median business days, confirmation to first contact", DAYS, cases="reached"),
+]  # fmt: skip
+FUNNEL = ["routed", "acknowledged", "reached", "services_started"]
+
+
+def deliveries(filters: ReportFilters):
+    """Deliveries routed in the period."""
+    return RoutingDelivery.objects.filter(
+        filters.during("routed_at"), filters.referral_q("referral__")
+    ).order_by()
+
+
+def _aggregates(now):
+    counted = {key: Count("pk", filter=q) if q else Count("pk")
+               for key, (_label, q) in measures(now).items()}  # fmt: skip
+    days = BusinessDays(F("referral__decided_at"), reached_at())
+    return {**counted, "median_days_to_contact": Percentile(days, 0.5)}
+
+
+def figures(queryset, now, *groups) -> list[dict]:
+    """The loop figures of `queryset`, one dict per group (no groups: one dict, the total)."""
+    if not groups:
+        return [queryset.aggregate(**_aggregates(now))]
+    return list(queryset.values(*groups).annotate(**_aggregates(now)).order_by(*groups))
+
+
+KIND_LABELS = {Destination.DISTRICT: "All local departments of social services",
+               Destination.RHTP_PROVIDER: "All RHTP providers"}  # fmt: skip
+
+
+def loop_table(filters: ReportFilters, now=None) -> Table:
+    """Statewide, then each destination kind followed by its organizations. Three queries."""
+    now = now or timezone.now()
+    base = deliveries(filters)
+    [statewide] = figures(base, now)
+    by_kind = {row["destination"]: row for row in figures(base, now, "destination")}
+    by_org = figures(base, now, "destination", "organization__public_id", "organization__name")
+    total = Row("loop:all", "Statewide", statewide, group=True, scope="all")
+    rows, lines = [total], []
+    kind_keys = []
+    for kind in Destination.values:
+        kind_row = Row(f"loop:{kind}", KIND_LABELS[kind], by_kind.get(kind, _empty(now)),
+                       group=True, scope=kind)  # fmt: skip
+        members = sorted((r for r in by_org if r["destination"] == kind),
+                         key=lambda r: r["organization__name"])  # fmt: skip
+        org_rows = [
+            Row(f"loop:org:{r['organization__public_id']}", r["organization__name"], r,
+                scope=str(r["organization__public_id"]))
+            for r in members
+        ]  # fmt: skip
+        rows += [kind_row, *org_rows]
+        kind_keys.append(kind_row.key)
+        lines += _sum_lines([r.key for r in org_rows], kind_row.key)
+    lines += _sum_lines(kind_keys, total.key)
+    return Table(
+        slug="closed-loop", title="The closed loop: what happened after confirmation",
+        row_heading="Receiving organization", columns=COLUMNS, rows=rows, lines=lines,
+        note="Each case sent to an organization counts once, in the period in which it was sent.",
+    )  # fmt: skip
+
+
+def _sum_lines(part_keys, whole_key):
+    if not part_keys:
+        return []
+    return [[*((key, c.key) for key in part_keys), (whole_key, c.key)]
+            for c in COLUMNS if c.kind == COUNT]  # fmt: skip
+
+
+def _empty(now) -> dict:
+    return dict.fromkeys(measures(now), 0) | {"median_days_to_contact": None}
+
+
+def drill_down(filters: ReportFilters, *, scope: str, measure: str, now=None):
+    """The deliveries behind one figure of the loop table: ids, reference numbers, dates and
+    states only (no names). `scope` is "all", a destination kind or an organization's public
+    id; an unknown scope or measure is None (the view answers 404)."""
+    now = now or timezone.now()
+    known = measures(now)
+    if measure not in known:
+        return None
+    queryset = (
+        deliveries(filters)
+        .filter(known[measure][1])
+        .annotate(reached_at=reached_at(),
+                  could_not_reach=Exists(_reports([Outcome.COULD_NOT_REACH])))
+    )  # fmt: skip
+    if scope in Destination.values:
+        queryset = queryset.filter(destination=scope)
+    elif scope != "all":
+        try:
+            uuid.UUID(scope)
+        except ValueError:
+            return None
+        queryset = queryset.filter(organization__public_id=scope)
+    return known[measure][0], queryset.select_related("referral", "organization").only(
+        "public_id", "destination", "routed_at", "acknowledged_at", "acknowledge_due_at",
+        "first_outcome_at", "first_contact_due_at", "state", "referral__reference",
+        "referral__status", "referral__decided_at", "organization__name",
+    ).order_by("routed_at", "pk")  # fmt: skip

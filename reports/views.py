@@ -1,0 +1,100 @@
+"""The statistics page, its drill-down and exports (state staff and administrators), and the
+scorecards (each organization its own; state staff any). Thin: parse the filters, call the
+figures modules, render. Who may open which URL is in referral_portal/access.py."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from referral_portal.audit import AccessAction, record_access
+
+from . import exports, loop, scorecards
+from .filters import ReportFilterForm, ReportFilters
+from .statistics import statistics as compute_statistics
+
+EXPORT_FORMATS = {"csv": exports.csv_export, "xlsx": exports.xlsx_export}
+DRILL_PARAMETERS = ("scope", "measure", "page")
+CASES_PER_PAGE = 100
+
+
+def _filter_query(request) -> str:
+    query = request.GET.copy()
+    for name in DRILL_PARAMETERS:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def statistics_page(request):
+    form = ReportFilterForm(request.GET or None)
+    stats = compute_statistics(form.filters())
+    tables = [(table, stats.exact(table)) for table in stats.tables]
+    return render(request, "reports/statistics.html", {
+        "form": form, "stats": stats, "filters": stats.filters, "tables": tables,
+        "charts": [(chart, table, stats.release(table)) for chart, table in stats.charts()],
+        "filter_query": _filter_query(request), "measures": loop.measures(timezone.now()),
+        "this_year": timezone.localdate().year,
+    })  # fmt: skip
+
+
+def cases(request):
+    """The deliveries behind one figure of the loop table (reference numbers, no names)."""
+    filters = ReportFilterForm(request.GET or None).filters()
+    scope, measure = request.GET.get("scope", "all"), request.GET.get("measure", "routed")
+    found = loop.drill_down(filters, scope=scope, measure=measure)
+    if found is None:
+        raise Http404
+    label, deliveries = found
+    page = Paginator(deliveries, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    record_access(request=request, action=AccessAction.SEARCH, object_type="statistics",
+                  detail=f"cases measure={measure} scope={scope} {filters.for_log()}")  # fmt: skip
+    return render(request, "reports/cases.html", {
+        "label": label, "page": page, "filters": filters, "scope": scope,
+        "filter_query": _filter_query(request), "now": timezone.now(),
+    })  # fmt: skip
+
+
+def export(request, table, extension):
+    write = EXPORT_FORMATS.get(extension)
+    filters = ReportFilterForm(request.GET or None).filters()
+    stats = compute_statistics(filters)
+    chosen = stats.table(table)
+    if write is None or chosen is None:
+        raise Http404
+    record_access(request=request, action=AccessAction.EXPORT, object_type="statistics",
+                  detail=f"table={table} format={extension} {filters.for_log()}")  # fmt: skip
+    return write(stats, chosen)
+
+
+def task_force_report(request, year):
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    filters = ReportFilterForm({"period": "year", "year": str(year)}).filters()
+    stats = compute_statistics(filters)
+    record_access(request=request, action=AccessAction.EXPORT, object_type="statistics",
+                  detail=f"task_force_report format=pdf {filters.for_log()}")  # fmt: skip
+    return exports.task_force_pdf(stats, year)
+
+
+def my_scorecard(request):
+    user = request.user
+    if user.role in scorecards.SEES_EVERY_SCORECARD:
+        return redirect("reports:statistics")
+    organization = user.organization
+    if organization is None or scorecards.scorecard_kind(organization) is None:
+        return render(request, "reports/no_scorecard.html")
+    return redirect("reports:scorecard", organization=organization.public_id)
+
+
+def scorecard(request, organization):
+    organization, kind = scorecards.organization_for_scorecard(request.user, organization)
+    form = ReportFilterForm(request.GET or None, places=False)
+    filters: ReportFilters = form.filters()
+    if kind == scorecards.RECEIVING:
+        table, rows = scorecards.receiving_scorecard(organization, filters, timezone.now())
+    else:
+        table, rows = scorecards.referring_scorecard(organization, filters)
+    return render(request, "reports/scorecard.html", {
+        "organization": organization, "kind": kind, "form": form, "filters": filters,
+        "table": table, "rows": rows,
+    })  # fmt: skip

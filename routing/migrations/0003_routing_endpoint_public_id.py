@@ -1,0 +1,34 @@
+"""Give each webhook endpoint a public id: its encrypted secret is bound to it
+(referral_portal.fields).
+
+Existing rows get a random id here; their secrets stay in the column-bound "v1:" format until
+`manage.py reencrypt_fields` rewrites them (docs/key-rotation.md).
+"""
+
+import uuid
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("routing", "0002_load_directory"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="routingendpoint",
+            name="public_id",
+            field=models.UUIDField(editable=False, null=True),
+        ),
+        migrations.RunSQL(
+            "UPDATE routing_routingendpoint SET public_id = gen_random_uuid() "
+            "WHERE public_id IS NULL",
+            migrations.RunSQL.noop,
+        ),
+        migrations.AlterField(
+            model_name="routingendpoint",
+            name="public_id",
+            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+    ]
