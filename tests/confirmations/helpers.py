@@ -50,6 +50,21 @@ def assigned(person, referral=None, **overrides) -> Referral:
     return services.claim_referral(referral=referral, reviewer=person)
 
 
+def information_requested(person=None):
+    """A submitted referral, claimed by a reviewer who asked its referrer for information.
+    Returns the open request (its referral and submitter are on it)."""
+    person = person or reviewer()
+    referral = assigned(person)
+    referral.refresh_from_db()
+    return services.request_information(
+        referral=referral,
+        reviewer=person,
+        reasons=["unclear_facts"],
+        message="Where did the work take place?",
+        expected_version=referral.version,
+    )
+
+
 def consult(referral, person, **kwargs):
     values = {
         "agency": Agency.OTDA,

@@ -110,18 +110,8 @@ def test_an_attachment_uploads_with_redis_stopped(client, redis_stopped):
 
 
 def test_an_answer_to_a_request_for_information_saves_with_redis_stopped(client, redis_stopped):
-    from confirmations import services
-
-    reviewer = helpers.reviewer()
-    referral = helpers.assigned(reviewer)
-    referral.refresh_from_db()
-    request = services.request_information(
-        referral=referral,
-        reviewer=reviewer,
-        reasons=["unclear_facts"],
-        message="Where did the work take place?",
-        expected_version=referral.version,
-    )
+    request = helpers.information_requested()
+    referral = request.referral
     client.force_login(referral.submitted_by)
     url = reverse("referrals:answer", args=[referral.public_id, request.public_id])
 

@@ -75,18 +75,8 @@ def test_a_whole_multipart_form_still_saves_the_step(client):
 
 @pytest.mark.parametrize("kind", NOT_A_FORM)
 def test_an_answer_to_a_request_for_information_refuses_a_body_that_is_not_a_form(client, kind):
-    reviewer = helpers.reviewer()
-    referral = helpers.assigned(reviewer)
-    referral.refresh_from_db()
-    from confirmations import services
-
-    request = services.request_information(
-        referral=referral,
-        reviewer=reviewer,
-        reasons=["unclear_facts"],
-        message="Where did the work take place?",
-        expected_version=referral.version,
-    )
+    request = helpers.information_requested()
+    referral = request.referral
     client.force_login(referral.submitted_by)
     url = reverse("referrals:answer", args=[referral.public_id, request.public_id])
 
