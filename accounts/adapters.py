@@ -13,9 +13,9 @@ from referral_portal import crypto
 from . import signin_delays
 from .security_keys import has_security_key, security_key_required
 
-# One message for an unknown username, a wrong password, and a right password for an account
-# that cannot sign in (deactivated, or its organization not verified): no answer tells anyone
-# whether an account exists (ASVS V6.3.8).
+# One message for an unknown username and a wrong password: no answer tells anyone whether an
+# account exists (ASVS V6.3.8). A right password for an account that cannot sign in gets
+# ACCESS_PAUSED instead: only someone who knows the password ever sees it.
 SIGN_IN_FAILED = (
     "The username or password is not right. Check both and try again. After 5 failed "
     "attempts, each further attempt has to wait a little longer."
@@ -33,6 +33,25 @@ def sign_in_paused_message(until) -> str:
         f"{settings.SIGN_IN_MAX_DELAY_SECONDS // 60} minutes. Forgotten your password? Reset "
         "it. Your organization's administrator can also end the pause."
     )
+
+
+ACCESS_PAUSED = "access_paused"
+
+
+def access_paused_message(user) -> str | None:
+    """Why this person, whose password was right, cannot sign in, and whom to ask; None when
+    the account simply cannot sign in (no organization, or one never verified)."""
+    organization = user.organization
+    if organization is not None and organization.status == organization.Status.SUSPENDED:
+        why = "your organization's access to the portal is suspended"
+        ask = "the Office of Temporary and Disability Assistance"
+    elif not user.is_active and organization is not None and organization.is_active:
+        why, ask = "your account was deactivated", "your organization's administrator"
+    else:
+        return None
+    support = settings.PORTAL_SUPPORT_EMAIL
+    contact = f"{ask} (portal support: {support})" if support else ask
+    return f"Your access is paused: {why}. To have it restored, contact {contact}."
 
 
 def _typed_username(credentials) -> str:
@@ -64,11 +83,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def authenticate(self, request, **credentials):
         """allauth hands back a person whose password matched even when the backend refused
-        them (to show its "account inactive" page). Here that is a failed sign-in like any
-        other, counted like any other. A right password for an account that may act starts
-        its username's count again."""
+        them (to show its "account inactive" page). A deactivated person or a member of a
+        suspended organization is told so and whom to ask, and the attempt is not counted
+        (the password was right; a wrong password is counted whatever the account).
+        Any other refused account is a failed sign-in like any other. A right password for
+        an account that may act starts its username's count again."""
         user = super().authenticate(request, **credentials)
         if user is not None and not user.may_act:
+            paused = access_paused_message(user)
+            if paused is not None:
+                raise forms.ValidationError(paused, code=ACCESS_PAUSED)
             self.authentication_failed(request, **credentials)
             return None
         if user is not None:

@@ -33,6 +33,15 @@ def clean_phone(value: str) -> str:
     return value
 
 
+def inline_helper() -> FormHelper:
+    """Crispy renders the fields only: the page writes its own <form> tag and its one
+    {% csrf_token %}, so crispy must not add a second token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 class PortalLoginForm(LoginForm):
     """Sign-in. Failures are counted by the username typed into `login` and by address
     (accounts/signin_delays.py, through the account adapter)."""
@@ -150,8 +159,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["county"].empty_label = "Choose a county"
         self.fields["admin_email"].widget.attrs["autocomplete"] = "email"
         self.fields["admin_phone"].widget.attrs["autocomplete"] = "tel"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inline_helper()
         self.helper.layout = Layout(
             Fieldset(
                 "Your organization",
@@ -236,8 +244,7 @@ class InvitationForm(forms.ModelForm):
         self.fields["role"].choices = [(role, Role(role).label) for role in roles]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inline_helper()
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
@@ -270,8 +277,7 @@ class AcceptInvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
         self.fields["username"].initial = assigned_username(invitation)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inline_helper()
 
     def clean(self):
         cleaned = super().clean()
@@ -307,8 +313,7 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, label="Reason", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = inline_helper()
 
 
 class OrganizationDecisionForm(ReasonForm):
@@ -318,9 +323,18 @@ class OrganizationDecisionForm(ReasonForm):
 
     def __init__(self, *args, decisions, **kwargs):
         super().__init__(*args, **kwargs)
+        # No choice is made for the administrator, not even when only one exists: a
+        # preselected "Suspend" is one click away from signing out a whole organization.
         self.fields["decision"].choices = [(d.verb, d.label) for d in decisions]
-        if len(decisions) == 1:
-            self.fields["decision"].initial = decisions[0].verb
+        self.fields["decision"].error_messages["required"] = (
+            "Choose what to do with this organization."
+        )
+        if any(d.verb == "decline" for d in decisions):
+            # accounts.handlers sends it in the applicant's e-mail.
+            self.fields["reason"].help_text = (
+                "Kept in the record of this change. If you decline, the applicant is e-mailed "
+                "this reason. Do not include details about any victim."
+            )
 
 
 class OrganizationFilterForm(forms.Form):
@@ -333,6 +347,4 @@ class OrganizationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = inline_helper()

@@ -68,8 +68,16 @@ def notify_administrators(organization_id: int):
 @outbox.handler("accounts.application_declined")
 def tell_applicant_declined(invitation_id: int):
     invitation = Invitation.objects.select_related("organization").get(pk=invitation_id)
+    organization = invitation.organization
     subject, body = _render(
-        "application_declined", {"reference": reference(invitation.organization.public_id)}
+        "application_declined",
+        {
+            "reference": reference(organization.public_id),
+            # The administrator's recorded reason (the decision form says it is sent); a
+            # declined application is final, so the reason on the row is the decline's.
+            "reason": organization.status_reason,
+            "support_email": settings.PORTAL_SUPPORT_EMAIL,
+        },
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 

@@ -8,8 +8,11 @@ errors are not stored: the transaction rolls back and a retry runs again."""
 import hashlib
 import json
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.response import Response
 
 from .models import IdempotencyRecord
@@ -57,3 +60,11 @@ def run_once(*, client, key: str, request, handle) -> Response:
         record.body = response.data if response.data is not None else {}
         record.save(update_fields=["status_code", "body"])
         return response
+
+
+def forget_old_records(now=None) -> int:
+    """Delete records older than API_IDEMPOTENCY_DAYS (a retry comes within minutes; a key kept
+    longer only keeps a copy of the answer). Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.API_IDEMPOTENCY_DAYS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -3,7 +3,7 @@ and a referral they may not see is a 404 (referrals.selectors decides)."""
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +23,14 @@ QUEUE_COLUMNS = (
     "sex_trafficking", "labor_trafficking", "county_of_residence", "assigned_reviewer",
     "organization",
 )  # fmt: skip
+
+
+# The orders a reviewer may ask for in the query string (?sort=), by name; anything else is the
+# usual order (QUEUE_ORDER). The id breaks ties, so a page never repeats or skips a row.
+QUEUE_SORTS = {
+    "received": (F("submitted_at").asc(), F("id").asc()),
+    "-received": (F("submitted_at").desc(), F("id").desc()),
+}
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -60,10 +68,11 @@ def _apply_filters(referrals, user, filters: dict) -> QuerySet[Referral]:
     return referrals
 
 
-def review_queue(user, filters: dict | None = None) -> QuerySet[Referral]:
+def review_queue(user, filters: dict | None = None, sort: str = "") -> QuerySet[Referral]:
     """Open referrals (and appeals), answered questions first ("information provided"), then
-    by deadline. One query per page, whatever the number of referrals: the columns the list
-    shows, its county and reviewer joined, the paused clock as a subquery."""
+    by deadline; or in a QUEUE_SORTS order when asked. One query per page, whatever the number
+    of referrals: the columns the list shows, its county and reviewer joined, the paused clock
+    as a subquery."""
     filters = filters or {}
     referrals = _apply_filters(_queue_base(user), user, filters)
     if filters.get("status") in QUEUE_STATUSES:
@@ -73,7 +82,7 @@ def review_queue(user, filters: dict | None = None) -> QuerySet[Referral]:
         .only(*QUEUE_COLUMNS, "county_of_residence__name", "assigned_reviewer__first_name",
               "assigned_reviewer__last_name", "assigned_reviewer__username")
         .annotate(information_provided=INFORMATION_PROVIDED, clock_paused=open_clock_pause())
-        .order_by(*QUEUE_ORDER)  # read in order from referral_queue_order_idx
+        .order_by(*QUEUE_SORTS.get(sort, QUEUE_ORDER))  # default: referral_queue_order_idx
     )  # fmt: skip
 
 

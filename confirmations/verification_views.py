@@ -6,9 +6,8 @@ The code and the date of birth travel in a POST body, never in a URL; the answer
 the response to that POST and never cached. Rate limits: per caller's address (every POST) and
 per code (every check of it, from any address).
 
-The page is in English or one of the twelve languages of the notices (the same gettext
-catalogs), chosen with ?lang= (a language code, nothing personal) and carried in the form; the
-portal's own header and footer stay English, so the translated part is marked with its lang.
+The page is in English or one of the twelve languages of the notices, chosen with ?lang= and
+carried in the form, like the other public pages (referral_portal.page_languages).
 """
 
 import time
@@ -16,14 +15,13 @@ import time
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from referral_portal import ratelimits
 from referral_portal.audit import AccessAction, record_access
-from referrals.languages import NATIVE_NAMES, RIGHT_TO_LEFT
+from referral_portal.page_languages import language_context, translated
 from referrals.step_base import DateInput
 
 from . import notices, verification
@@ -75,26 +73,10 @@ def _code_limited(request, code: str) -> bool:
 @ratelimits.rate_limited(
     key="ip", rate=settings.CONFIRMATIONS_VERIFY_RATE_PER_ADDRESS, group="verify_notice"
 )
-def verify(request):
-    language = page_language(request)
-    with translation.override(language):
-        response = _verify(request, language)
-    response["Content-Language"] = language
-    return response
-
-
-def page_language(request) -> str:
-    chosen = request.POST.get("lang") or request.GET.get("lang") or "en"
-    return chosen if chosen in NATIVE_NAMES else "en"
-
-
-def _verify(request, language: str):
+@translated
+def verify(request, language: str):
     form = VerifyNoticeForm(request.POST or None, initial={"lang": language})
-    context = {
-        "form": form, "checked": False, "facts": None, "language": language,
-        "direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
-        "languages": list(NATIVE_NAMES.items()),
-    }  # fmt: skip
+    context = {"form": form, "checked": False, "facts": None, **language_context(language)}
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         if _code_limited(request, code):

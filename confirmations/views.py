@@ -68,7 +68,9 @@ def refused(request, referral, error) -> object:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    referrals = selectors.review_queue(request.user, filters)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.QUEUE_SORTS else ""  # anything else: the usual order
+    referrals = selectors.review_queue(request.user, filters, sort)
     page = Paginator(referrals, settings.CONFIRMATIONS_QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -83,6 +85,8 @@ def queue(request):
         )  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
+    if not sort:
+        query.pop("sort", None)  # an order not in QUEUE_SORTS is not carried to the next links
     context = {
         "form": form,
         "page": page,
@@ -92,6 +96,9 @@ def queue(request):
         "filtered": bool(filters),
         "query": query.urlencode(),
         "status_query": _without(query, "status"),
+        "sort": sort,
+        "received_sort_query": _sorted_by(query, "-received" if sort == "received" else "received"),
+        "usual_order_query": _without(query, "sort"),
     }
     return render(request, "confirmations/queue.html", context)
 
@@ -99,6 +106,13 @@ def queue(request):
 def _without(query, name: str) -> str:
     query = query.copy()
     query.pop(name, None)
+    return query.urlencode()
+
+
+def _sorted_by(query, sort: str) -> str:
+    """The same filters in another order (back to the first page)."""
+    query = query.copy()
+    query["sort"] = sort
     return query.urlencode()
 
 

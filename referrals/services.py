@@ -51,6 +51,11 @@ class NotAllowed(Exception):
     """The action is not possible for this referral in its current state."""
 
 
+class TooManyAttachments(NotAllowed):
+    """The draft already has REFERRAL_UPLOAD_MAX_FILES attachments. The message is written for
+    people: the wizard and the API both show it as an error on the file field."""
+
+
 # --- the timeline ------------------------------------------------------------------------------
 def record_event(
     *,
@@ -297,6 +302,16 @@ def add_attachment(
             locked.status != Status.DRAFT or locked.created_by_id != user.pk
         ):
             raise NotAllowed("attachments can only be added to a draft")
+        # Counted under the lock, so two uploads at once cannot both take the last place.
+        # Answers to a reviewer's information request are not counted: the reviewer asked.
+        if (
+            information_request is None
+            and locked.attachments.count() >= settings.REFERRAL_UPLOAD_MAX_FILES
+        ):
+            raise TooManyAttachments(
+                "This referral already has as many files as it can take "
+                f"({settings.REFERRAL_UPLOAD_MAX_FILES}). Remove one to attach another."
+            )
         used = sum(locked.attachments.values_list("size", flat=True))
         if used + upload.size > total_allowed_bytes():
             raise NotAllowed("the referral's attachments would be too large")

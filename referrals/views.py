@@ -3,19 +3,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition
 
-from referral_portal import private_storage
 from referral_portal.audit import AccessLog, record_access
 from referral_portal.business_days import time_left
 from referral_portal.ratelimits import rate_limited
 
-from . import selectors, services
+from . import downloads, selectors, services
 from .followup_forms import AnswerForm, WithdrawForm
 from .forms import FORM_STEPS
 from .models import Status
@@ -163,25 +161,10 @@ def answer(request, public_id, request_id):
     )
 
 
-def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser were tricked into rendering the file, it runs in a sandbox.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_GET
 def attachment_download(request, attachment_id):
     attachment = selectors.attachment_for(request.user, attachment_id)
-    try:
-        data = private_storage.read_decrypted(
-            attachment.stored_name, context=attachment.storage_context
-        )
-    except private_storage.StoredFileMissing as missing:  # purged under the retention rules
-        raise Http404 from missing
+    response = downloads.attachment_response(attachment)
     record_access(
         request=request,
         action=AccessLog.Action.DOWNLOAD_ATTACHMENT,
@@ -189,16 +172,13 @@ def attachment_download(request, attachment_id):
         obj=attachment,
         detail=f"kind={attachment.kind}",
     )
-    return _file_response(data, attachment.content_type, attachment.original_name)
+    return response
 
 
 @require_GET
 def notice_download(request, notice_id):
     notice = selectors.notice_for(request.user, notice_id)
-    try:
-        data = private_storage.read_decrypted(notice.stored_name, context=notice.storage_context)
-    except private_storage.StoredFileMissing as missing:  # purged under the retention rules
-        raise Http404 from missing
+    response = downloads.notice_response(notice)
     record_access(
         request=request,
         action=AccessLog.Action.DOWNLOAD_NOTICE,
@@ -206,5 +186,4 @@ def notice_download(request, notice_id):
         obj=notice,
         detail=f"kind={notice.kind}",
     )
-    reference = notice.referral.reference or "referral"
-    return _file_response(data, "application/pdf", f"{reference}-{notice.kind}.pdf")
+    return response

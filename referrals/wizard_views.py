@@ -118,8 +118,6 @@ def attachments(request, public_id):
         action = request.POST.get("action", "next")
         if action == "upload":
             form = AttachmentForm(request.POST, request.FILES)
-            if referral.attachments.count() >= settings.REFERRAL_UPLOAD_MAX_FILES:
-                form.add_error(None, "This referral already has as many files as it can take.")
             if form.is_valid():
                 try:
                     services.add_attachment(
@@ -128,6 +126,8 @@ def attachments(request, public_id):
                         kind=form.cleaned_data["kind"],
                         upload=form.cleaned_data["file"],
                     )
+                except services.TooManyAttachments as refused:
+                    form.add_error("file", str(refused))
                 except services.NotAllowed:
                     form.add_error("file", "Together, this referral's files would be too large.")
                 else:

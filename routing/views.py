@@ -5,13 +5,12 @@ records they see is in selectors.py."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from referral_portal import private_storage
 from referral_portal.audit import AccessLog, record_access
+from referrals import downloads
 from referrals.models import ConsentScope, Service
 
 from . import selectors, services
@@ -112,17 +111,7 @@ def notice_download(request, public_id, notice_id):
         notice = selectors.notice_for(request.user, public_id, notice_id)
         record_access(request=request, action=AccessLog.Action.DOWNLOAD_NOTICE,
                       referral=notice.referral, obj=notice)  # fmt: skip
-        try:
-            data = private_storage.read_decrypted(
-                notice.stored_name, context=notice.storage_context
-            )
-        except private_storage.StoredFileMissing as missing:
-            raise Http404("No such notice") from missing
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="notice-{notice.referral.reference}-{notice.kind}.pdf"'
-    )
-    return response
+        return downloads.notice_response(notice)
 
 
 @require_GET

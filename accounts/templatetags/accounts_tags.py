@@ -6,8 +6,14 @@ register = template.Library()
 
 @register.simple_tag
 def field_errors(form) -> list[tuple]:
-    """(field, message) for every field error, for the error summary at the top of a form."""
-    return [(field, error) for field in form for error in field.errors]
+    """(field, message, anchor) for every field error, for the error summary at the top of a
+    form. A group of radio buttons has no single input to label (id_for_label is empty), so
+    its link goes to the first choice."""
+    return [(field, error, _anchor(field)) for field in form for error in field.errors]
+
+
+def _anchor(field) -> str:
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
 
 
 @register.filter

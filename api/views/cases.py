@@ -3,14 +3,13 @@ one case, its notice, acknowledging receipt, reporting contact attempts and the 
 view goes through routing.selectors (a case routed elsewhere is a 404) and routing.services."""
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from referral_portal import private_storage
 from referral_portal.audit import AccessLog
+from referrals import downloads
 from routing import selectors, services
 from routing.forms import ContactAttemptFormSet, OutcomeForm, attempts_from
 
@@ -72,17 +71,7 @@ class CaseNotice(ApiView):
         with transaction.atomic():
             notice = selectors.notice_for(request.user, public_id, notice_id)
             self.log_read(AccessLog.Action.DOWNLOAD_NOTICE, referral=notice.referral, obj=notice)
-            try:
-                data = private_storage.read_decrypted(
-                    notice.stored_name, context=notice.storage_context
-                )
-            except private_storage.StoredFileMissing as missing:
-                raise Http404("No such notice") from missing
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="notice-{notice.referral.reference}-{notice.kind}.pdf"'
-        )
-        return response
+            return downloads.notice_response(notice)
 
 
 class CaseAcknowledge(ApiView):

@@ -27,11 +27,18 @@ def documentation(request):
         for method, operation in item.items()
         if method in METHODS
     ]
+    webhooks = [
+        {"event": event, "summary": operation.get("summary", ""),
+         "description": operation.get("description", "")}
+        for event, item in document.get("webhooks", {}).items()
+        for operation in item.values()
+    ]  # fmt: skip
     return render(
         request,
         "api/docs.html",
-        {"operations": operations, "scopes": scopes.ALL, "info": document["info"]},
-    )
+        {"operations": operations, "webhooks": webhooks, "scopes": scopes.ALL,
+         "info": document["info"]},
+    )  # fmt: skip
 
 
 @require_GET

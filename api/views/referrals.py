@@ -177,8 +177,6 @@ class ReferralAttachments(ApiView):
         upload = SimpleUploadedFile(request.data.get("file_name", "") or "attachment", content)
         form = AttachmentForm(data={"kind": request.data.get("kind", "")},
                               files={"file": upload} if content else {})  # fmt: skip
-        if referral.attachments.count() >= settings.REFERRAL_UPLOAD_MAX_FILES:
-            form.add_error(None, "This referral already has as many files as it can take.")
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {"content_base64" if k == "file" else k: v for k, v in errors_of(form).items()}
@@ -190,6 +188,8 @@ class ReferralAttachments(ApiView):
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
             )
+        except services.TooManyAttachments as refused:
+            raise exceptions.ValidationError({"content_base64": [str(refused)]}) from refused
         except services.NotAllowed as refused:
             return _conflict(refused)
         return Response(out.AttachmentSerializer(attachment).data, status=201)

@@ -13,6 +13,7 @@ import uuid
 import requests
 
 PORTAL = os.environ.get("PORTAL", "http://127.0.0.1:8000")
+POLL_SECONDS = int(os.environ.get("POLL_SECONDS", "300"))  # a decision takes days, not seconds
 
 
 def token() -> str:
@@ -76,7 +77,7 @@ def main():
     print("Submitted", submitted["reference"])
     seen = 0
     while True:
-        time.sleep(300)
+        time.sleep(POLL_SECONDS)
         bearer = token()
         status = call("GET", f"/referrals/{referral['id']}/", bearer)
         events = call("GET", f"/referrals/{referral['id']}/timeline/", bearer)["events"]

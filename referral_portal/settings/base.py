@@ -296,6 +296,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@referrals.example.ny.gov")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Portal support's address, given (with whom to ask) to a person whose access is paused
+# (account deactivated, organization suspended) and to a declined applicant; empty: not given.
+PORTAL_SUPPORT_EMAIL = env("PORTAL_SUPPORT_EMAIL", default="")
 
 # --- Celery (see reference/security.md section 4) -------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
@@ -572,6 +575,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The signed POST the portal sends to a receiving organization's system (OpenAPI 3.1).
+    "WEBHOOKS": ["api.webhooks.CASE_ROUTED"],
 }
 # Per client: requests (any method) in a fixed window; refused with 429 and Retry-After.
 API_REQUESTS_PER_CLIENT = env.str("API_REQUESTS_PER_CLIENT", default="300/m")
@@ -579,3 +584,10 @@ API_TOKEN_REQUESTS_PER_MINUTE = env.str("API_TOKEN_REQUESTS_PER_MINUTE", default
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_CLIENT_MAX_DAYS = env.int("API_CLIENT_MAX_DAYS", default=366)
+# Idempotency-Key records (the first answer to a POST) are kept this many days, then deleted
+# by a daily beat task: long enough for any retry, not a second copy of the data for ever.
+API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["api-forget-old-idempotency-records"] = {
+    "task": "api.tasks.forget_old_idempotency_records",
+    "schedule": 24 * 3600.0,
+}

@@ -87,16 +87,64 @@ def test_no_answer_tells_whether_an_account_exists(client, staff_member, adminis
 
     unknown = _attempt(client, "nobody-by-this-name")
     wrong_password = _attempt(client, staff_member.username)
-    right_password_deactivated = _attempt(client, deactivated.username, PASSWORD)
-    right_password_suspended = _attempt(client, suspended_org_member.username, PASSWORD)
+    wrong_password_deactivated = _attempt(client, deactivated.username)
+    wrong_password_suspended = _attempt(client, suspended_org_member.username)
 
     assert (
         _failure_signature(unknown)
         == _failure_signature(wrong_password)
-        == _failure_signature(right_password_deactivated)
-        == _failure_signature(right_password_suspended)
+        == _failure_signature(wrong_password_deactivated)
+        == _failure_signature(wrong_password_suspended)
         == (200, True)
     )
+    for response in (wrong_password_deactivated, wrong_password_suspended):
+        assert "access is paused" not in response.content.decode()
+
+
+def _username_failures() -> list[int]:
+    return list(SignInFailures.objects.filter(scope="username").values_list("failures", flat=True))
+
+
+@override_settings(PORTAL_SUPPORT_EMAIL="referrals-support@example.ny.gov")
+def test_the_right_password_for_a_deactivated_account_says_access_is_paused(
+    client, staff_member, administrator
+):
+    services.deactivate_person(person=staff_member, actor=administrator, reason="Left the job")
+
+    response = _attempt(client, staff_member.username, PASSWORD)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Your access is paused: your account was deactivated. To have it restored, contact "
+        "your organization&#x27;s administrator (portal support: "
+        "referrals-support@example.ny.gov)." in content
+    )
+    assert SIGN_IN_FAILED not in content
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+    assert _username_failures() == []
+    _attempt(client, staff_member.username)
+    assert _username_failures() == [1]
+
+
+@override_settings(PORTAL_SUPPORT_EMAIL="")
+def test_the_right_password_in_a_suspended_organization_says_access_is_paused(
+    client, staff_member, administrator
+):
+    services.suspend_organization(
+        organization=staff_member.organization, actor=administrator, reason="Audit"
+    )
+
+    with time_machine.travel(NOW, tick=False):
+        responses = [_attempt(client, staff_member.username, PASSWORD) for _ in range(7)]
+
+    assert [response.status_code for response in responses] == [200] * 7
+    assert (
+        "Your access is paused: your organization&#x27;s access to the portal is suspended. "
+        "To have it restored, contact the Office of Temporary and Disability Assistance."
+        in responses[-1].content.decode()
+    )
+    assert _username_failures() == []
 
 
 def _paused(response) -> bool:

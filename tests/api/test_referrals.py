@@ -46,6 +46,25 @@ def test_a_system_creates_fills_attaches_and_submits_a_referral(referrer_api):
     assert [c.name for c in referral.trafficking_counties.all()] == ["Albany"]
 
 
+def test_a_draft_takes_at_most_the_allowed_number_of_files(referrer_api, settings):
+    # The same rule as the wizard's (services.add_attachment), as a field error.
+    settings.REFERRAL_UPLOAD_MAX_FILES = 1
+    referral_id = started(referrer_api)
+    body = {"kind": "other", "file_name": "report.pdf",
+            "content_base64": base64.b64encode(pdf()).decode()}  # fmt: skip
+    url = f"/api/v1/referrals/{referral_id}/attachments/"
+
+    first, second = referrer_api.post(url, body), referrer_api.post(url, body)
+
+    assert first.status_code == 201, first.json()
+    assert second.status_code == 400
+    assert second.json()["errors"] == {
+        "content_base64": ["This referral already has as many files as it can take (1). "
+                           "Remove one to attach another."]
+    }  # fmt: skip
+    assert Attachment.objects.filter(referral__public_id=referral_id).count() == 1
+
+
 def test_submitting_an_incomplete_draft_lists_every_broken_rule_by_step(referrer_api):
     referral_id = started(referrer_api)
 

@@ -221,6 +221,20 @@ def test_the_files_of_a_referral_together_have_a_limit(client, settings):
     assert Attachment.objects.count() == 2
 
 
+def test_a_referral_takes_at_most_the_allowed_number_of_files(client, settings):
+    # The rule lives in services.add_attachment; the wizard shows it on the file field.
+    settings.REFERRAL_UPLOAD_MAX_FILES = 2
+    referral = draft()
+    client.force_login(referral.created_by)
+    assert upload_pdf(client, referral).status_code == 302
+    assert upload_pdf(client, referral).status_code == 302
+    response = upload_pdf(client, referral)
+    assert response.status_code == 400
+    field_block = response.content.decode().split('id="div_id_file"', 1)[1]
+    assert "This referral already has as many files as it can take (2)." in field_block
+    assert Attachment.objects.count() == 2
+
+
 def test_an_attachment_can_be_removed_from_a_draft(client, django_capture_on_commit_callbacks):
     referral = draft()
     client.force_login(referral.created_by)
