@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from confirmations.choices import DeclineReason
 from referral_portal.roles import Role
 from referrals.models import Referral
 from tests.confirmations import helpers
@@ -118,3 +119,29 @@ def test_the_queue_shows_when_each_referral_was_received_and_sorts_by_it(live_se
     page.get_by_role("link", name="Back to the usual order").click()
     assert column("Reference") == [third.reference, first.reference, second.reference]
     assert page.locator("th[aria-sort]").count() == 0
+
+
+def test_the_reviewers_forms_fit_a_phone(live_server, page):
+    """Each form a reviewer opens from the case page, and the decline notice's preview, at 390 px:
+    no sideways scrolling, and axe finds nothing."""
+    reviewer = helpers.reviewer()
+    referral = helpers.ready_to_decide(reviewer)  # a consultation is on file, so decline may go on
+    sign_in(page, live_server, reviewer)
+    page.set_viewport_size(PHONE)
+    case = f"{live_server.url}/review/{referral.public_id}/"
+    for path, heading in (
+        ("request-information/", "Request information about"),
+        ("consultation/", "Record a consultation about"),
+        ("extension/", "Extend the deadline for"),
+        ("decline/", "Decline referral"),
+    ):
+        page.goto(case + path)
+        assert page.locator("h1").inner_text() == f"{heading} {referral.reference}"
+        assert_no_sideways_scroll(page, f"{path} at 390 px")
+        assert_accessible(page, f"{path} at 390 px")
+
+    page.get_by_label(DeclineReason.CRITERIA_NOT_MET.label).check()
+    page.get_by_role("button", name="Preview the notice").click()
+    assert page.locator("h1").inner_text() == f"Check before you decline {referral.reference}"
+    assert_no_sideways_scroll(page, "decline preview at 390 px")
+    assert_accessible(page, "decline preview at 390 px")
