@@ -13,7 +13,7 @@ from referral_portal.models import County
 from referral_portal.roles import Role
 
 
-# Change history by database trigger (reference/security.md 3.3). Password hashes and the
+# Change history by database trigger (docs/security.md, "Audit"). Password hashes and the
 # last-sign-in stamp are left out: one is a secret, the other changes at every sign-in and would
 # bury the changes that matter.
 @pghistory.track()

@@ -1,4 +1,4 @@
-"""System checks for what `check --deploy` does not cover (reference/security.md section 2)."""
+"""System checks for what `check --deploy` does not cover: our own security settings and keys."""
 
 import base64
 import binascii

@@ -103,7 +103,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Named BROKER_URL, not CELERY_BROKER_URL: Celery reads that variable itself and it would
-# override every configured value (reference/machine-setup.md).
+# override every configured value.
 REDIS_URL = env("BROKER_URL", default="redis://127.0.0.1:63790/0")
 CACHES = {
     "default": {
@@ -300,7 +300,7 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # (account deactivated, organization suspended) and to a declined applicant; empty: not given.
 PORTAL_SUPPORT_EMAIL = env("PORTAL_SUPPORT_EMAIL", default="")
 
-# --- Celery (see reference/security.md section 4) -------------------------------------------
+# --- Celery: acks late, JSON only, no results, bounded run time -------------------------------
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
