@@ -162,21 +162,33 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization",)
     ordering = ("last_name", "first_name")
     readonly_fields = (
-        "public_id", "username", "is_active", "deactivated_reason", "date_joined", "last_login",
-        "reactivated_at", "lockout_status",
-    )  # fmt: skip
+        "public_id",
+        "username",
+        "is_active",
+        "deactivated_reason",
+        "date_joined",
+        "last_login",
+        "reactivated_at",
+        "lockout_status",
+    )
     fieldsets = (
         (
             "Account",
             {
                 "fields": (
-                    "public_id", "username", "is_active", "deactivated_reason", "date_joined",
-                    "last_login", "reactivated_at", "lockout_status",
+                    "public_id",
+                    "username",
+                    "is_active",
+                    "deactivated_reason",
+                    "date_joined",
+                    "last_login",
+                    "reactivated_at",
+                    "lockout_status",
                 )
             },
         ),
         ("Person and role", {"fields": (*services.PERSON_DETAIL_FIELDS, "change_reason")}),
-    )  # fmt: skip
+    )
     actions = ("deactivate", "reactivate", "end_sessions", "release_lockout", "reset_authenticator")
 
     deactivate = reason_action(
@@ -296,9 +308,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "action", "actor", "organization", "subject", "reason")
     list_filter = ("action", "at")
     search_fields = (
-        "reason", "actor__username", "actor__last_name", "subject__username",
-        "subject__last_name", "organization__name",
-    )  # fmt: skip
+        "reason",
+        "actor__username",
+        "actor__last_name",
+        "subject__username",
+        "subject__last_name",
+        "organization__name",
+    )
     list_select_related = ("actor", "organization", "subject")
     date_hierarchy = "at"
 

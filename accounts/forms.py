@@ -163,7 +163,13 @@ class ApplicationForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "Your organization",
-                "name", "kind", "county", "street_address", "city", "postal_code", "phone",
+                "name",
+                "kind",
+                "county",
+                "street_address",
+                "city",
+                "postal_code",
+                "phone",
             ),
             Fieldset(
                 "Designation (providers only)",
@@ -171,7 +177,8 @@ class ApplicationForm(forms.ModelForm):
                     '<p class="form-text">Law-enforcement agencies and district attorneys '
                     "leave these empty.</p>"
                 ),
-                "designating_agency", "designation_date",
+                "designating_agency",
+                "designation_date",
             ),
             Fieldset(
                 "Who will administer the account",
@@ -179,10 +186,13 @@ class ApplicationForm(forms.ModelForm):
                     '<p class="form-text">This person verifies their own colleagues and '
                     "invites them to the portal.</p>"
                 ),
-                "admin_first_name", "admin_last_name", "admin_job_title", "admin_email",
+                "admin_first_name",
+                "admin_last_name",
+                "admin_job_title",
+                "admin_email",
                 "admin_phone",
             ),
-        )  # fmt: skip
+        )
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()

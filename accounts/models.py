@@ -94,7 +94,7 @@ class Organization(models.Model):
                         "local_dss",
                         "rhtp_provider",
                     ]
-                ),  # fmt: skip
+                ),
                 name="org_kind_valid",
             ),
         ]

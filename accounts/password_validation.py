@@ -4,9 +4,18 @@ from referral_portal import crypto
 
 # Words anyone guessing a password for this portal would try first (ASVS V6.1.2).
 CONTEXT_WORDS = (
-    "trafficking", "referral", "portal", "newyork", "nystate", "otda", "dcjs", "rhtp",
-    "victim", "confirmation", "password",
-)  # fmt: skip
+    "trafficking",
+    "referral",
+    "portal",
+    "newyork",
+    "nystate",
+    "otda",
+    "dcjs",
+    "rhtp",
+    "victim",
+    "confirmation",
+    "password",
+)
 
 
 class ContextWordValidator:

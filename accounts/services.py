@@ -216,9 +216,16 @@ def reinstate_organization(*, organization, actor, reason):
 
 
 ORGANIZATION_DETAIL_FIELDS = (
-    "name", "kind", "county", "street_address", "city", "postal_code", "phone",
-    "designating_agency", "designation_date",
-)  # fmt: skip
+    "name",
+    "kind",
+    "county",
+    "street_address",
+    "city",
+    "postal_code",
+    "phone",
+    "designating_agency",
+    "designation_date",
+)
 
 
 def update_organization(*, organization: Organization, actor, reason: str, changes: dict):
@@ -507,8 +514,14 @@ def reset_authenticator(*, person: User, actor, reason: str) -> int:
 
 
 PERSON_DETAIL_FIELDS = (
-    "first_name", "last_name", "email", "job_title", "phone", "role", "organization",
-)  # fmt: skip
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "phone",
+    "role",
+    "organization",
+)
 
 
 def update_person(*, person: User, actor, reason: str, changes: dict) -> User:

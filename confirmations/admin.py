@@ -35,9 +35,20 @@ class DecisionAdmin(ReadOnlyForAdministrators):
     list_display = ("referral", "stage", "outcome", "basis", "decided_by", "decided_at")
     list_filter = ("stage", "outcome", "basis")
     search_fields = ("referral__reference",)
-    fields = ("referral", "stage", "outcome", "basis", "appears_eligible", "county_of_residence",
-              "minor", "add_other_destination", "decline_reasons", "decided_by", "decided_at",
-              "referral_version")  # fmt: skip
+    fields = (
+        "referral",
+        "stage",
+        "outcome",
+        "basis",
+        "appears_eligible",
+        "county_of_residence",
+        "minor",
+        "add_other_destination",
+        "decline_reasons",
+        "decided_by",
+        "decided_at",
+        "referral_version",
+    )
     list_select_related = ("referral", "decided_by")
 
 
@@ -46,8 +57,15 @@ class ConsultationAdmin(ReadOnlyForAdministrators):
     list_display = ("referral", "agency", "consulted_with", "consulted_at", "outcome")
     list_filter = ("agency", "outcome")
     search_fields = ("referral__reference",)
-    fields = ("referral", "agency", "consulted_with", "consulted_at", "outcome", "recorded_by",
-              "recorded_at")  # fmt: skip
+    fields = (
+        "referral",
+        "agency",
+        "consulted_with",
+        "consulted_at",
+        "outcome",
+        "recorded_by",
+        "recorded_at",
+    )
     list_select_related = ("referral",)
 
 
@@ -64,6 +82,13 @@ class AppealAdmin(ReadOnlyForAdministrators):
     list_display = ("referral", "filed_at", "outcome", "declined_by", "decided_by", "decided_at")
     list_filter = ("outcome",)
     search_fields = ("referral__reference",)
-    fields = ("referral", "filed_by", "filed_at", "declined_by", "outcome", "decided_by",
-              "decided_at")  # fmt: skip
+    fields = (
+        "referral",
+        "filed_by",
+        "filed_at",
+        "declined_by",
+        "outcome",
+        "decided_by",
+        "decided_at",
+    )
     list_select_related = ("referral",)

@@ -27,15 +27,20 @@ def break_glass_page(request, public_id):
         try:
             with transaction.atomic():
                 grant = break_glass.open_grant(
-                    referral=referral, administrator=request.user,
-                    purpose=form.cleaned_data["purpose"], reason=form.cleaned_data["reason"],
-                )  # fmt: skip
+                    referral=referral,
+                    administrator=request.user,
+                    purpose=form.cleaned_data["purpose"],
+                    reason=form.cleaned_data["reason"],
+                )
                 # The purpose code and the grant's id only: the reason stays on the grant.
                 until = f"{grant.expires_at:%Y-%m-%dT%H:%MZ}"
                 record_access(
-                    request=request, action=AccessLog.Action.BREAK_GLASS, referral=referral,
-                    obj=grant, detail=f"purpose={grant.purpose} until={until}",
-                )  # fmt: skip
+                    request=request,
+                    action=AccessLog.Action.BREAK_GLASS,
+                    referral=referral,
+                    obj=grant,
+                    detail=f"purpose={grant.purpose} until={until}",
+                )
         except break_glass.BreakGlassRefused as error:
             form.add_error(None, str(error))
         else:

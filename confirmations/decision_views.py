@@ -28,8 +28,12 @@ def _may_decide(request, referral) -> bool:
 def _record_preview(request, referral, kind: str) -> None:
     # The preview shows the notices, which hold the person's name: it is a view of the case.
     with transaction.atomic():
-        record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL,
-                      referral=referral, detail=f"{kind} preview")  # fmt: skip
+        record_access(
+            request=request,
+            action=AccessLog.Action.VIEW_REFERRAL,
+            referral=referral,
+            detail=f"{kind} preview",
+        )
 
 
 def _decision_context(request, referral, form) -> dict:
@@ -47,10 +51,13 @@ def _decision_context(request, referral, form) -> dict:
 
 def _facts(cleaned) -> decisions.ConfirmationFacts:
     return decisions.ConfirmationFacts(
-        basis=cleaned["basis"], appears_eligible=cleaned["appears_eligible"],
-        county=cleaned["county"], minor=cleaned["minor"], add_other=cleaned["add_other"],
+        basis=cleaned["basis"],
+        appears_eligible=cleaned["appears_eligible"],
+        county=cleaned["county"],
+        minor=cleaned["minor"],
+        add_other=cleaned["add_other"],
         note=cleaned["note"],
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,8 +76,9 @@ def confirm(request, public_id):
         if action == "issue":
             decide = decisions.overturn_appeal if on_appeal else decisions.confirm_referral
             try:
-                decide(referral=referral, reviewer=request.user, facts=facts,
-                       expected_version=version)  # fmt: skip
+                decide(
+                    referral=referral, reviewer=request.user, facts=facts, expected_version=version
+                )
             except (ReviewRefused, *CONFLICTS) as error:
                 return refused(request, referral, error)
             messages.success(
@@ -100,9 +108,11 @@ def confirm(request, public_id):
         return render(request, "confirmations/confirm_preview.html", context)
     status = 400 if form.errors else 200
     return render(
-        request, "confirmations/confirm.html", _decision_context(request, referral, form),
+        request,
+        "confirmations/confirm.html",
+        _decision_context(request, referral, form),
         status=status,
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,14 +135,19 @@ def decline(request, public_id):
             try:
                 if on_appeal:
                     decisions.uphold_appeal(
-                        referral=referral, reviewer=request.user, note=cleaned["note"],
+                        referral=referral,
+                        reviewer=request.user,
+                        note=cleaned["note"],
                         expected_version=cleaned["version"],
-                    )  # fmt: skip
+                    )
                 else:
                     decisions.decline_referral(
-                        referral=referral, reviewer=request.user, reasons=reasons,
-                        note=cleaned["note"], expected_version=cleaned["version"],
-                    )  # fmt: skip
+                        referral=referral,
+                        reviewer=request.user,
+                        reasons=reasons,
+                        note=cleaned["note"],
+                        expected_version=cleaned["version"],
+                    )
             except (ReviewRefused, *CONFLICTS) as error:
                 return refused(request, referral, error)
             done = "The decline is upheld" if on_appeal else "The referral is declined"
@@ -155,9 +170,11 @@ def decline(request, public_id):
         return render(request, "confirmations/decline_preview.html", context)
     status = 400 if form.errors else 200
     return render(
-        request, "confirmations/decline.html", _decision_context(request, referral, form),
+        request,
+        "confirmations/decline.html",
+        _decision_context(request, referral, form),
         status=status,
-    )  # fmt: skip
+    )
 
 
 # --- the referrer's appeal -----------------------------------------------------------------------

@@ -64,11 +64,19 @@ def proposal_for(referral: Referral, facts: ConfirmationFacts):
 
 def unsaved_confirmation(referral, reviewer, facts, *, stage=Stage.INITIAL) -> Decision:
     return Decision(
-        referral=referral, stage=stage, outcome=Outcome.CONFIRMED, basis=facts.basis,
-        appears_eligible=facts.appears_eligible, county_of_residence=facts.county,
-        minor=facts.minor, add_other_destination=facts.add_other, note=facts.note,
-        decided_by=reviewer, decided_at=timezone.now(), referral_version=referral.version,
-    )  # fmt: skip
+        referral=referral,
+        stage=stage,
+        outcome=Outcome.CONFIRMED,
+        basis=facts.basis,
+        appears_eligible=facts.appears_eligible,
+        county_of_residence=facts.county,
+        minor=facts.minor,
+        add_other_destination=facts.add_other,
+        note=facts.note,
+        decided_by=reviewer,
+        decided_at=timezone.now(),
+        referral_version=referral.version,
+    )
 
 
 def clean_decline_reasons(reasons, note: str) -> list[str]:
@@ -82,10 +90,15 @@ def clean_decline_reasons(reasons, note: str) -> list[str]:
 
 def unsaved_decline(referral, reviewer, reasons, note, *, stage=Stage.INITIAL) -> Decision:
     return Decision(
-        referral=referral, stage=stage, outcome=Outcome.DECLINED,
-        decline_reasons=clean_decline_reasons(reasons, note), note=(note or "").strip(),
-        decided_by=reviewer, decided_at=timezone.now(), referral_version=referral.version,
-    )  # fmt: skip
+        referral=referral,
+        stage=stage,
+        outcome=Outcome.DECLINED,
+        decline_reasons=clean_decline_reasons(reasons, note),
+        note=(note or "").strip(),
+        decided_by=reviewer,
+        decided_at=timezone.now(),
+        referral_version=referral.version,
+    )
 
 
 def appeal_deadline(decided_at) -> date:
@@ -95,8 +108,12 @@ def appeal_deadline(decided_at) -> date:
 
 
 def confirmation_notices(referral, decision, proposal) -> list[notices.NoticeContent]:
-    kwargs = {"referral": referral, "decision": decision, "destinations": proposal.allowed,
-              "blocked": proposal.blocked}  # fmt: skip
+    kwargs = {
+        "referral": referral,
+        "decision": decision,
+        "destinations": proposal.allowed,
+        "blocked": proposal.blocked,
+    }
     return [
         notices.confirmation_notice(**kwargs),
         notices.referring_organization_notice(**kwargs),
@@ -117,8 +134,12 @@ def person_translations(referral, decision, *, proposal=None, upheld=False) -> l
     language, when it is one of the twelve). The notice to the referring organization is in
     English only."""
     if decision.is_confirmation:
-        kwargs = {"referral": referral, "decision": decision, "destinations": proposal.allowed,
-                  "blocked": proposal.blocked}  # fmt: skip
+        kwargs = {
+            "referral": referral,
+            "decision": decision,
+            "destinations": proposal.allowed,
+            "blocked": proposal.blocked,
+        }
 
         def build():
             return notices.confirmation_notice(**kwargs)
@@ -142,9 +163,12 @@ def _issue(referral, decision, contents, reviewer) -> None:
             codes[content.kind] = verification.issue_code(decision=decision, kind=content.kind)
         content = replace(content, verification_code=codes[content.kind])
         store_notice(
-            referral=referral, kind=content.kind, pdf=notices.render_pdf(content),
-            issued_by=reviewer, language=content.language,
-        )  # fmt: skip
+            referral=referral,
+            kind=content.kind,
+            pdf=notices.render_pdf(content),
+            issued_by=reviewer,
+            language=content.language,
+        )
 
 
 def _check_consulted(locked: Referral) -> None:
@@ -174,9 +198,12 @@ def _confirm_and_route(locked, reviewer, facts, *, stage, transition, event_kind
     getattr(locked, transition)()
     locked.save()
     record_event(
-        referral=locked, actor=reviewer, kind=event_kind, from_status=previous,
+        referral=locked,
+        actor=reviewer,
+        kind=event_kind,
+        from_status=previous,
         note=f"Basis: {Basis(facts.basis).label}.",
-    )  # fmt: skip
+    )
     routing_services.route_confirmed_referral(
         referral=locked, destinations=proposal.allowed, actor=reviewer
     )
@@ -196,9 +223,13 @@ def confirm_referral(
         locked = locked_referral(referral, expected_version=expected_version)
         _check_decidable(locked, reviewer)
         return _confirm_and_route(
-            locked, reviewer, facts, stage=Stage.INITIAL, transition="confirm",
+            locked,
+            reviewer,
+            facts,
+            stage=Stage.INITIAL,
+            transition="confirm",
             event_kind=EventKind.CONFIRMED,
-        )  # fmt: skip
+        )
 
 
 def decline_referral(
@@ -214,9 +245,12 @@ def decline_referral(
         locked.decline()
         locked.save()
         record_event(
-            referral=locked, actor=reviewer, kind=EventKind.DECLINED, from_status=previous,
+            referral=locked,
+            actor=reviewer,
+            kind=EventKind.DECLINED,
+            from_status=previous,
             note="; ".join(decision.get_decline_reasons_display()),
-        )  # fmt: skip
+        )
         contents = decline_notices(locked, decision) + person_translations(locked, decision)
         _issue(locked, decision, contents, reviewer)
         outbox.enqueue(DECIDED, decision=str(decision.public_id))
@@ -270,8 +304,11 @@ def file_appeal(*, referral: Referral, user, statement: str) -> Appeal:
         )
         locked.save()
         record_event(
-            referral=locked, actor=user, kind=EventKind.APPEALED, from_status=previous,
-        )  # fmt: skip
+            referral=locked,
+            actor=user,
+            kind=EventKind.APPEALED,
+            from_status=previous,
+        )
         outbox.enqueue(APPEAL_FILED, appeal=str(appeal.public_id))
     return appeal
 
@@ -295,9 +332,13 @@ def overturn_appeal(
         locked = locked_referral(referral, expected_version=expected_version)
         appeal = _locked_appeal(locked, reviewer)
         decision = _confirm_and_route(
-            locked, reviewer, facts, stage=Stage.APPEAL, transition="overturn_on_appeal",
+            locked,
+            reviewer,
+            facts,
+            stage=Stage.APPEAL,
+            transition="overturn_on_appeal",
             event_kind=EventKind.APPEAL_OVERTURNED,
-        )  # fmt: skip
+        )
         _close_appeal(appeal, reviewer, decision, AppealOutcome.OVERTURNED)
     return decision
 

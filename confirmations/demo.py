@@ -32,10 +32,14 @@ def seed():
     with transaction.atomic():
         referral = services.claim_referral(referral=referral, reviewer=reviewer)
         services.record_consultation(
-            referral=referral, reviewer=reviewer, agency=Agency.OTDA,
-            consulted_with="Demo OTDA liaison", consulted_at=timezone.now(),
-            outcome=ConsultationOutcome.AGREES_CONFIRM, note="Demo consultation.",
-        )  # fmt: skip
+            referral=referral,
+            reviewer=reviewer,
+            agency=Agency.OTDA,
+            consulted_with="Demo OTDA liaison",
+            consulted_at=timezone.now(),
+            outcome=ConsultationOutcome.AGREES_CONFIRM,
+            note="Demo consultation.",
+        )
         referral.refresh_from_db()
         decisions.confirm_referral(
             referral=referral,
@@ -45,6 +49,6 @@ def seed():
                 appears_eligible=True,
                 county=referral.county_of_residence,
                 minor=referral.is_minor,
-            ),  # fmt: skip
+            ),
             expected_version=referral.version,
         )

@@ -41,10 +41,13 @@ def _yes_no(value) -> bool:
 
 def _text(label, *, required=True, help_text="", rows=5, message="") -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, max_length=NOTE_LIMIT, help_text=help_text,
+        label=label,
+        required=required,
+        max_length=NOTE_LIMIT,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"required": message or f"Enter {label.lower()}."},
-    )  # fmt: skip
+    )
 
 
 class VersionedForm(forms.Form):
@@ -60,12 +63,16 @@ class VersionedForm(forms.Form):
 # --- break-glass access (docs/decisions/0009) ----------------------------------------------------
 class BreakGlassForm(forms.Form):
     purpose = forms.ChoiceField(
-        label="Purpose", choices=break_glass.Purpose.choices, widget=forms.RadioSelect,
+        label="Purpose",
+        choices=break_glass.Purpose.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the purpose."},
-    )  # fmt: skip
+    )
     reason = forms.CharField(
-        label="Reason", min_length=break_glass.REASON_MIN_LENGTH,
-        max_length=break_glass.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Reason",
+        min_length=break_glass.REASON_MIN_LENGTH,
+        max_length=break_glass.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"At least {break_glass.REASON_MIN_LENGTH} characters: the ticket or request "
         "number and what you must check. State supervisors read it. Do not write the person's "
         "name or other details about them.",
@@ -74,7 +81,7 @@ class BreakGlassForm(forms.Form):
             "min_length": f"Describe the reason in at least {break_glass.REASON_MIN_LENGTH} "
             "characters.",
         },
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,30 +93,42 @@ class QueueFilterForm(forms.Form):
     """Filters in the query string: ids, codes and a reference number, never a name."""
 
     reference = forms.CharField(
-        label="Reference number", required=False, max_length=20,
+        label="Reference number",
+        required=False,
+        max_length=20,
         help_text="For example VC-2026-000123.",
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
-        label="Status", required=False,
+        label="Status",
+        required=False,
         choices=[("", "Any status"), *[(s.value, s.label) for s in QUEUE_STATUSES]],
-    )  # fmt: skip
+    )
     reviewer = forms.ChoiceField(
-        label="Reviewer", required=False,
+        label="Reviewer",
+        required=False,
         choices=[("", "Anyone"), ("mine", "Assigned to me"), ("unassigned", "Not assigned")],
-    )  # fmt: skip
+    )
     county = forms.ModelChoiceField(
-        label="County of residence", required=False, queryset=County.objects.order_by("name"),
+        label="County of residence",
+        required=False,
+        queryset=County.objects.order_by("name"),
         empty_label="Any county",
-    )  # fmt: skip
+    )
     trafficking = forms.ChoiceField(
-        label="Kind of trafficking", required=False,
-        choices=[("", "Any"), ("sex", "Sex trafficking"), ("labor", "Labor trafficking"),
-                 ("both", "Both")],
-    )  # fmt: skip
+        label="Kind of trafficking",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("sex", "Sex trafficking"),
+            ("labor", "Labor trafficking"),
+            ("both", "Both"),
+        ],
+    )
     minor = forms.ChoiceField(
-        label="Minor", required=False,
+        label="Minor",
+        required=False,
         choices=[("", "Any age"), ("yes", "Minors only"), ("no", "Adults only")],
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,10 +149,14 @@ class QueueFilterForm(forms.Form):
 # --- assignment ----------------------------------------------------------------------------------
 class ReassignForm(forms.Form):
     reviewer = forms.ModelChoiceField(
-        label="Assign to", queryset=None, empty_label="Choose a reviewer",
-        error_messages={"required": "Choose the reviewer.",
-                        "invalid_choice": "Choose a reviewer from the list."},
-    )  # fmt: skip
+        label="Assign to",
+        queryset=None,
+        empty_label="Choose a reviewer",
+        error_messages={
+            "required": "Choose the reviewer.",
+            "invalid_choice": "Choose a reviewer from the list.",
+        },
+    )
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,10 +170,12 @@ class ReassignForm(forms.Form):
 # --- requests, consultation, extension ----------------------------------------------------------
 class InformationRequestForm(VersionedForm):
     reasons = forms.MultipleChoiceField(
-        label="What is missing or unclear?", choices=Reason.choices,
-        widget=forms.CheckboxSelectMultiple, help_text="Choose all that apply.",
+        label="What is missing or unclear?",
+        choices=Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply.",
         error_messages={"required": "Choose at least one reason."},
-    )  # fmt: skip
+    )
     message = _text(
         "Message to the referrer",
         help_text="Say exactly what you need. The referrer reads this in the portal; the "
@@ -161,25 +186,32 @@ class InformationRequestForm(VersionedForm):
 
 class ConsultationForm(forms.Form):
     agency = forms.ChoiceField(
-        label="Agency consulted", choices=Agency.choices, widget=forms.RadioSelect,
+        label="Agency consulted",
+        choices=Agency.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the agency you consulted."},
-    )  # fmt: skip
+    )
     consulted_with = forms.CharField(
-        label="Who you consulted", max_length=200,
+        label="Who you consulted",
+        max_length=200,
         help_text="Name and title of the person at the other agency.",
         error_messages={"required": "Enter who you consulted."},
-    )  # fmt: skip
+    )
     consulted_at = forms.DateTimeField(
         label="When",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"required": "Enter when the consultation took place.",
-                        "invalid": "Enter a date and time, for example 2026-03-02 14:30."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Enter when the consultation took place.",
+            "invalid": "Enter a date and time, for example 2026-03-02 14:30.",
+        },
+    )
     outcome = forms.ChoiceField(
-        label="Outcome", choices=ConsultationOutcome.choices, widget=forms.RadioSelect,
+        label="Outcome",
+        choices=ConsultationOutcome.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome of the consultation."},
-    )  # fmt: skip
+    )
     note = _text("Note", required=False, help_text="Optional. Seen by State staff only.")
 
     def __init__(self, *args, **kwargs):
@@ -195,11 +227,14 @@ class ConsultationForm(forms.Form):
 
 class ExtensionForm(VersionedForm):
     new_due_date = forms.DateField(
-        label="New due date", widget=forms.DateInput(attrs={"type": "date"}),
+        label="New due date",
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A New York State business day. The decision is due at 5 pm that day.",
-        error_messages={"required": "Enter the new due date.",
-                        "invalid": "Enter a date, for example 2026-03-02."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Enter the new due date.",
+            "invalid": "Enter a date, for example 2026-03-02.",
+        },
+    )
     reason = _text(
         "Good cause",
         help_text="Why more time is needed. Seen by State staff only; the referrer sees the "
@@ -228,29 +263,40 @@ class ExtensionForm(VersionedForm):
 # --- decisions -----------------------------------------------------------------------------------
 class ConfirmForm(VersionedForm):
     basis = forms.ChoiceField(
-        label="Basis of the confirmation", choices=Basis.choices, widget=forms.RadioSelect,
+        label="Basis of the confirmation",
+        choices=Basis.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the basis of the confirmation."},
-    )  # fmt: skip
+    )
     appears_eligible = forms.TypedChoiceField(
-        label="Does the person appear eligible for public assistance?", choices=YES_NO,
-        coerce=_yes_no, widget=forms.RadioSelect,
+        label="Does the person appear eligible for public assistance?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
         error_messages={"required": "Say whether the person appears eligible."},
-    )  # fmt: skip
+    )
     county = forms.ModelChoiceField(
-        label="County of residence", required=False, queryset=County.objects.order_by("name"),
+        label="County of residence",
+        required=False,
+        queryset=County.objects.order_by("name"),
         empty_label="Not known",
         help_text="Where the case is sent depends on it. If it is not known, nothing is sent.",
-    )  # fmt: skip
+    )
     minor = forms.TypedChoiceField(
-        label="Was the person under 18 when referred?", choices=YES_NO, coerce=_yes_no,
-        widget=forms.RadioSelect, error_messages={"required": "Say whether the person is a minor."},
-    )  # fmt: skip
+        label="Was the person under 18 when referred?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the person is a minor."},
+    )
     add_other = forms.BooleanField(
-        label="Also send the case to the other destination", required=False,
+        label="Also send the case to the other destination",
+        required=False,
         help_text="The district and the RHTP provider both receive it (if consent allows).",
-    )  # fmt: skip
-    note = _text("Note for the record", required=False,
-                 help_text="Optional. Seen by State staff only.")  # fmt: skip
+    )
+    note = _text(
+        "Note for the record", required=False, help_text="Optional. Seen by State staff only."
+    )
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,10 +332,12 @@ class ConfirmForm(VersionedForm):
 
 class DeclineForm(VersionedForm):
     reasons = forms.MultipleChoiceField(
-        label="Reasons", choices=DeclineReason.choices, widget=forms.CheckboxSelectMultiple,
+        label="Reasons",
+        choices=DeclineReason.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Choose all that apply. They appear on the notice of decline.",
         error_messages={"required": "Choose at least one reason."},
-    )  # fmt: skip
+    )
     note = _text(
         "Explanation for the referring organization",
         required=False,

@@ -79,11 +79,12 @@ class NoticeContent:
         """The agency, the programme and the reference, date and addressee lines."""
         with translation.override(self.language):
             return (
-                _(STATE), _(PROGRAM),
+                _(STATE),
+                _(PROGRAM),
                 _("Reference: %(reference)s") % {"reference": self.reference},
                 _("Date: %(date)s") % {"date": long_date(self.issued_on)},
                 _("To: %(addressee)s") % {"addressee": self.addressee},
-            )  # fmt: skip
+            )
 
     @property
     def draft_translation_note(self) -> tuple[str, ...]:
@@ -420,8 +421,11 @@ def _p(text: str, style):
 
 
 def _list(items, style, right_to_left: bool):
-    side = {"bulletDir": "rtl", "rightIndent": 14, "leftIndent": 0} if right_to_left else {
-        "leftIndent": 14}  # fmt: skip
+    side = (
+        {"bulletDir": "rtl", "rightIndent": 14, "leftIndent": 0}
+        if right_to_left
+        else {"leftIndent": 14}
+    )
     return ListFlowable([ListItem(_p(item, style)) for item in items], bulletType="bullet", **side)
 
 
@@ -438,8 +442,9 @@ def _verification_block(content: NoticeContent, styles) -> list:
     section = content.verification
     words = [_p(text, styles["body"]) for text in section.paragraphs]
     table = Table([[qr_image(verification_url()), words]], colWidths=[1.3 * inch, None])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (0, 0), 0)]))  # fmt: skip
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    )
     return [_p(section.heading, styles["heading"]), table]
 
 

@@ -19,10 +19,18 @@ from .models import Appeal, Decision
 from .services import QUEUE_ROLES, open_clock_pause
 
 QUEUE_COLUMNS = (
-    "public_id", "reference", "status", "submitted_at", "due_at", "minor_at_referral",
-    "sex_trafficking", "labor_trafficking", "county_of_residence", "assigned_reviewer",
+    "public_id",
+    "reference",
+    "status",
+    "submitted_at",
+    "due_at",
+    "minor_at_referral",
+    "sex_trafficking",
+    "labor_trafficking",
+    "county_of_residence",
+    "assigned_reviewer",
     "organization",
-)  # fmt: skip
+)
 
 
 # The orders a reviewer may ask for in the query string (?sort=), by name; anything else is the
@@ -79,11 +87,16 @@ def review_queue(user, filters: dict | None = None, sort: str = "") -> QuerySet[
         referrals = referrals.filter(status=filters["status"])
     return (
         referrals.select_related("county_of_residence", "assigned_reviewer")
-        .only(*QUEUE_COLUMNS, "county_of_residence__name", "assigned_reviewer__first_name",
-              "assigned_reviewer__last_name", "assigned_reviewer__username")
+        .only(
+            *QUEUE_COLUMNS,
+            "county_of_residence__name",
+            "assigned_reviewer__first_name",
+            "assigned_reviewer__last_name",
+            "assigned_reviewer__username",
+        )
         .annotate(information_provided=INFORMATION_PROVIDED, clock_paused=open_clock_pause())
         .order_by(*QUEUE_SORTS.get(sort, QUEUE_ORDER))  # default: referral_queue_order_idx
-    )  # fmt: skip
+    )
 
 
 def status_counts(user, filters: dict | None = None) -> list[dict]:
@@ -112,12 +125,15 @@ def case_for(user, public_id) -> Referral:
         referral_selectors.referrals_visible_to(user)
         .exclude(status=Status.DRAFT)
         .select_related(
-            "organization", "county_of_residence", "assigned_reviewer", "submitted_by",
+            "organization",
+            "county_of_residence",
+            "assigned_reviewer",
+            "submitted_by",
             "created_by",
         )
         .annotate(clock_paused=open_clock_pause()),
         public_id=public_id,
-    )  # fmt: skip
+    )
 
 
 def may_open_case(user, referral: Referral) -> bool:
@@ -130,8 +146,16 @@ def may_open_case(user, referral: Referral) -> bool:
 
 
 # An administrator manages assignments without seeing the case: these columns only.
-SUMMARY_COLUMNS = ("public_id", "reference", "status", "version", "assigned_reviewer",
-                   "submitted_at", "due_at", "decided_at")  # fmt: skip
+SUMMARY_COLUMNS = (
+    "public_id",
+    "reference",
+    "status",
+    "version",
+    "assigned_reviewer",
+    "submitted_at",
+    "due_at",
+    "decided_at",
+)
 
 
 def case_summary_for(user, public_id) -> Referral:
@@ -143,10 +167,14 @@ def case_summary_for(user, public_id) -> Referral:
     return get_object_or_404(
         referral_selectors.referrals_listed_for(user)
         .select_related("assigned_reviewer")
-        .only(*SUMMARY_COLUMNS, "assigned_reviewer__first_name",
-              "assigned_reviewer__last_name", "assigned_reviewer__username"),
+        .only(
+            *SUMMARY_COLUMNS,
+            "assigned_reviewer__first_name",
+            "assigned_reviewer__last_name",
+            "assigned_reviewer__username",
+        ),
         public_id=public_id,
-    )  # fmt: skip
+    )
 
 
 def possible_duplicates(referral: Referral) -> list[Referral]:

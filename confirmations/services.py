@@ -118,9 +118,12 @@ def claim_referral(*, referral: Referral, reviewer) -> Referral:
         locked.assigned_reviewer = reviewer
         locked.save(update_fields=["assigned_reviewer", "updated_at"])
         record_event(
-            referral=locked, actor=reviewer, kind=EventKind.ASSIGNED,
-            note=f"Claimed by {_name(reviewer)}.", visible_to_referrer=False,
-        )  # fmt: skip
+            referral=locked,
+            actor=reviewer,
+            kind=EventKind.ASSIGNED,
+            note=f"Claimed by {_name(reviewer)}.",
+            visible_to_referrer=False,
+        )
     return locked
 
 
@@ -137,10 +140,12 @@ def release_referral(*, referral: Referral, actor) -> Referral:
         locked.assigned_reviewer = None
         locked.save(update_fields=["assigned_reviewer", "updated_at"])
         record_event(
-            referral=locked, actor=actor, kind=EventKind.RELEASED,
+            referral=locked,
+            actor=actor,
+            kind=EventKind.RELEASED,
             note=f"Released by {_name(actor)} (was assigned to {_name(previous)}).",
             visible_to_referrer=False,
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -158,10 +163,12 @@ def reassign_referral(*, referral: Referral, actor, reviewer) -> Referral:
         locked.save(update_fields=["assigned_reviewer", "updated_at"])
         was = f" from {_name(previous)}" if previous else ""
         record_event(
-            referral=locked, actor=actor, kind=EventKind.REASSIGNED,
+            referral=locked,
+            actor=actor,
+            kind=EventKind.REASSIGNED,
             note=f"Reassigned{was} to {_name(reviewer)} by {_name(actor)}.",
             visible_to_referrer=False,
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -211,9 +218,12 @@ def request_information(
                 referral=locked, information_request=request, due_at_before=locked.due_at
             )
         record_event(
-            referral=locked, actor=reviewer, kind=EventKind.INFO_REQUESTED,
-            from_status=previous, note="; ".join(request.get_reasons_display()),
-        )  # fmt: skip
+            referral=locked,
+            actor=reviewer,
+            kind=EventKind.INFO_REQUESTED,
+            from_status=previous,
+            note="; ".join(request.get_reasons_display()),
+        )
         outbox.enqueue(INFORMATION_REQUESTED, request=str(request.public_id))
     return request
 
@@ -288,15 +298,22 @@ def record_consultation(
         check_assigned(locked, reviewer)
         _check_in_queue(locked)
         consultation = Consultation.objects.create(
-            referral=locked, agency=agency, consulted_with=consulted_with,
-            consulted_at=consulted_at, outcome=outcome, note=(note or "").strip(),
-            recorded_by=reviewer, recorded_at=now,
-        )  # fmt: skip
+            referral=locked,
+            agency=agency,
+            consulted_with=consulted_with,
+            consulted_at=consulted_at,
+            outcome=outcome,
+            note=(note or "").strip(),
+            recorded_by=reviewer,
+            recorded_at=now,
+        )
         record_event(
-            referral=locked, actor=reviewer, kind=EventKind.CONSULTATION_RECORDED,
+            referral=locked,
+            actor=reviewer,
+            kind=EventKind.CONSULTATION_RECORDED,
             note=f"With {agency}: {ConsultationOutcome(outcome).label}.",
             visible_to_referrer=False,
-        )  # fmt: skip
+        )
     return consultation
 
 
@@ -306,9 +323,13 @@ def due_at_close_of(day: date) -> datetime:
 
 
 def extend_deadline(
-    *, referral: Referral, actor, reason: str, new_due_date: date,
+    *,
+    referral: Referral,
+    actor,
+    reason: str,
+    new_due_date: date,
     expected_version: int | None = None,
-) -> Extension:  # fmt: skip
+) -> Extension:
     """A new due date (5 pm on a business day) for good cause: by the assigned reviewer or a
     supervisor. The reason stays with State staff; the referrer sees the new date."""
     reason = (reason or "").strip()
@@ -326,15 +347,21 @@ def extend_deadline(
         if new_due <= locked.due_at:
             raise ReviewRefused("The new due date must be later than the current one.")
         extension = Extension.objects.create(
-            referral=locked, reason=reason, previous_due_at=locked.due_at, new_due_at=new_due,
+            referral=locked,
+            reason=reason,
+            previous_due_at=locked.due_at,
+            new_due_at=new_due,
             granted_by=actor,
-        )  # fmt: skip
+        )
         locked.due_at = new_due
         locked.save(update_fields=["due_at", "updated_at"])
         record_event(
-            referral=locked, actor=actor, kind=EventKind.EXTENDED,
-            note=f"Decision now due {times.deadline(new_due, '')}.", visible_to_referrer=True,
-        )  # fmt: skip
+            referral=locked,
+            actor=actor,
+            kind=EventKind.EXTENDED,
+            note=f"Decision now due {times.deadline(new_due, '')}.",
+            visible_to_referrer=True,
+        )
     return extension
 
 

@@ -35,8 +35,11 @@ GROUP = 4
 DOB_PURPOSE = "notice.verification.dob"
 # Letters a reader may type for the digits they look like (Crockford's decoding rule).
 _READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-PERSON_NOTICE_KINDS = (NoticeKind.CONFIRMATION_ADULT, NoticeKind.CONFIRMATION_MINOR,
-                       NoticeKind.DECLINE)  # fmt: skip
+PERSON_NOTICE_KINDS = (
+    NoticeKind.CONFIRMATION_ADULT,
+    NoticeKind.CONFIRMATION_MINOR,
+    NoticeKind.DECLINE,
+)
 
 
 class NoticeVerification(models.Model):
@@ -102,9 +105,12 @@ def issue_code(*, decision, kind: str) -> str:
     code = new_code()
     hashed = code_hash(code)
     NoticeVerification.objects.create(
-        decision=decision, kind=kind, issued_on=timezone.localdate(decision.decided_at),
-        code_hash=hashed, dob_check=_dob_checks(hashed, born)[0],
-    )  # fmt: skip
+        decision=decision,
+        kind=kind,
+        issued_on=timezone.localdate(decision.decided_at),
+        code_hash=hashed,
+        dob_check=_dob_checks(hashed, born)[0],
+    )
     return code
 
 
@@ -172,7 +178,10 @@ def verify(*, code: str, date_of_birth: date) -> tuple[VerifiedNotice | None, ob
         return None, None
     standing, replaced_on = _standing(row.decision)
     facts = VerifiedNotice(
-        reference=row.decision.referral.reference, kind=row.kind, issued_on=row.issued_on,
-        standing=standing, replaced_on=replaced_on,
-    )  # fmt: skip
+        reference=row.decision.referral.reference,
+        kind=row.kind,
+        issued_on=row.issued_on,
+        standing=standing,
+        replaced_on=replaced_on,
+    )
     return facts, row.decision

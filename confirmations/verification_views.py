@@ -34,10 +34,11 @@ class VerifyNoticeForm(forms.Form):
         label=_("Verification code"),
         max_length=40,
         help_text=_("As printed on the notice, for example 7K3M-Q9XD-2HTP-W4BN."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
         error_messages={"required": _("Enter the verification code.")},
-    )  # fmt: skip
+    )
     date_of_birth = forms.DateField(
         label=_("The person's date of birth"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
@@ -63,9 +64,12 @@ class VerifyNoticeForm(forms.Form):
 
 def _code_limited(request, code: str) -> bool:
     return ratelimits.hit(
-        request, key="ip", rate=settings.CONFIRMATIONS_VERIFY_RATE_PER_CODE,
-        group="verify_notice_code", value=verification.code_hash(code),
-    )  # fmt: skip
+        request,
+        key="ip",
+        rate=settings.CONFIRMATIONS_VERIFY_RATE_PER_CODE,
+        group="verify_notice_code",
+        value=verification.code_hash(code),
+    )
 
 
 @never_cache
@@ -90,9 +94,11 @@ def verify(request, language: str):
         if facts is not None:
             # The referral's reference and the decision's id: nothing about the person.
             record_access(
-                request=request, action=AccessAction.VERIFY_NOTICE, referral=decision.referral,
+                request=request,
+                action=AccessAction.VERIFY_NOTICE,
+                referral=decision.referral,
                 obj=decision,
-            )  # fmt: skip
+            )
         # A fresh form: the page answering holds neither the code nor the date of birth.
         context.update(checked=True, facts=facts, form=VerifyNoticeForm(initial={"lang": language}))
         if facts is not None:

@@ -79,10 +79,12 @@ def queue(request):
         # The reference number is an id, not a name: it may sit in the URL and in the log.
         found = page.object_list[0] if page.object_list else None
         record_access(
-            request=request, action=AccessLog.Action.SEARCH, referral=found,
+            request=request,
+            action=AccessLog.Action.SEARCH,
+            referral=found,
             object_type="review_queue",
             detail=f"reference={filters['reference']} found={page.paginator.count}",
-        )  # fmt: skip
+        )
     query = request.GET.copy()
     query.pop("page", None)
     if not sort:
@@ -213,10 +215,12 @@ def request_information(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_information(
-                referral=referral, reviewer=request.user,
-                reasons=form.cleaned_data["reasons"], message=form.cleaned_data["message"],
+                referral=referral,
+                reviewer=request.user,
+                reasons=form.cleaned_data["reasons"],
+                message=form.cleaned_data["message"],
                 expected_version=form.cleaned_data["version"],
-            )  # fmt: skip
+            )
         except (ReviewRefused, *CONFLICTS) as error:
             return refused(request, referral, error)
         messages.success(
@@ -241,8 +245,9 @@ def consultation(request, public_id):
     form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_consultation(referral=referral, reviewer=request.user,
-                                         **form.cleaned_data)  # fmt: skip
+            services.record_consultation(
+                referral=referral, reviewer=request.user, **form.cleaned_data
+            )
         except (ReviewRefused, *CONFLICTS) as error:
             return refused(request, referral, error)
         messages.success(request, "The consultation is recorded.")
@@ -258,16 +263,19 @@ def extension(request, public_id):
     if not permissions(request.user, referral)["may_extend"]:
         return not_now(request, referral, "extend the deadline of")
     form = ExtensionForm(
-        request.POST or None, initial={"version": referral.version},
+        request.POST or None,
+        initial={"version": referral.version},
         current_due_at=referral.due_at,
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.extend_deadline(
-                referral=referral, actor=request.user, reason=form.cleaned_data["reason"],
+                referral=referral,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
                 new_due_date=form.cleaned_data["new_due_date"],
                 expected_version=form.cleaned_data["version"],
-            )  # fmt: skip
+            )
         except (ReviewRefused, *CONFLICTS) as error:
             return refused(request, referral, error)
         messages.success(request, "The new due date is set.")

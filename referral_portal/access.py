@@ -134,21 +134,21 @@ RULES: dict[str, Rule] = {
         Role.ORG_ADMIN,
         Role.STATE_REVIEWER,
         Role.STATE_SUPERVISOR,
-    ),  # fmt: skip
+    ),
     "referrals:attachment": only(
         Role.REFERRER,
         Role.ORG_ADMIN,
         Role.STATE_REVIEWER,
         Role.STATE_SUPERVISOR,
         Role.ADMINISTRATOR,
-    ),  # fmt: skip
+    ),
     "referrals:notice": only(
         Role.REFERRER,
         Role.ORG_ADMIN,
         Role.STATE_REVIEWER,
         Role.STATE_SUPERVISOR,
         Role.ADMINISTRATOR,
-    ),  # fmt: skip
+    ),
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
     # State reviewers and supervisors see the queue and every case; only they act on one
     # (confirmations.services checks who is assigned). Administrators see the queue (reference

@@ -48,8 +48,9 @@ class _Exposition:
         self.lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
         for labels, value in samples:
             rendered = ",".join(f'{key}="{_escape(text)}"' for key, text in labels.items())
-            self.lines.append(f"{name}{{{rendered}}} {_number(value)}" if rendered
-                              else f"{name} {_number(value)}")  # fmt: skip
+            self.lines.append(
+                f"{name}{{{rendered}}} {_number(value)}" if rendered else f"{name} {_number(value)}"
+            )
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"

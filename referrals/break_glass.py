@@ -119,8 +119,12 @@ def open_grant(*, referral, administrator, purpose: str, reason: str) -> BreakGl
     now = timezone.now()
     with transaction.atomic():
         grant = BreakGlassGrant.objects.create(
-            referral=referral, granted_to=administrator, purpose=purpose, reason=reason,
-            granted_at=now, expires_at=now + GRANT_DURATION,
-        )  # fmt: skip
+            referral=referral,
+            granted_to=administrator,
+            purpose=purpose,
+            reason=reason,
+            granted_at=now,
+            expires_at=now + GRANT_DURATION,
+        )
         outbox.enqueue(BREAK_GLASS_OPENED, grant=str(grant.public_id))
     return grant

@@ -52,14 +52,27 @@ def bar_chart(title: str, categories: list[str], series: list[tuple[str, list]])
                 continue
             width = round(PLOT_WIDTH * value / top)
             y = y0 + position * BAR_HEIGHT
-            bars.append(Bar(LABEL_WIDTH, y, width, BAR_HEIGHT - 2, COLOURS[position % 4],
-                            _number(value), LABEL_WIDTH + width + 4))  # fmt: skip
+            bars.append(
+                Bar(
+                    LABEL_WIDTH,
+                    y,
+                    width,
+                    BAR_HEIGHT - 2,
+                    COLOURS[position % 4],
+                    _number(value),
+                    LABEL_WIDTH + width + 4,
+                )
+            )
     legend = [(name, COLOURS[i % 4]) for i, (name, _vals) in enumerate(series)]
     return Chart(
-        title=title, width=LABEL_WIDTH + PLOT_WIDTH + 60,
-        height=TOP + len(categories) * group_height + 4, categories=labels, bars=bars,
-        legend=legend, description=f"Bar chart: {title}. The same figures are in the table.",
-    )  # fmt: skip
+        title=title,
+        width=LABEL_WIDTH + PLOT_WIDTH + 60,
+        height=TOP + len(categories) * group_height + 4,
+        categories=labels,
+        bars=bars,
+        legend=legend,
+        description=f"Bar chart: {title}. The same figures are in the table.",
+    )
 
 
 def _number(value) -> str:

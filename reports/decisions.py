@@ -49,11 +49,16 @@ OUTCOME_COLUMNS = [
 OUTCOME_COUNTS = [c.key for c in OUTCOME_COLUMNS if c.kind == COUNT]
 TOTAL_KEY = "referrals:all"
 
-TRAFFICKING_TYPES = {"sex": "Sex trafficking", "labor": "Labor trafficking",
-                     "both": "Sex and labor trafficking", "none": "Not given"}  # fmt: skip
+TRAFFICKING_TYPES = {
+    "sex": "Sex trafficking",
+    "labor": "Labor trafficking",
+    "both": "Sex and labor trafficking",
+    "none": "Not given",
+}
 AGE_GROUPS = {"minor": "Minors (under 18 when referred)", "adult": "Adults"}
-REFERRER_KINDS = {kind.value: kind.label for kind in Organization.Kind
-                  if kind in Organization.REFERRING_KINDS}  # fmt: skip
+REFERRER_KINDS = {
+    kind.value: kind.label for kind in Organization.Kind if kind in Organization.REFERRING_KINDS
+}
 
 
 def received(filters: ReportFilters):
@@ -83,8 +88,11 @@ TRAFFICKING_TYPE = Case(
     default=Value("none"),
     output_field=CharField(),
 )
-AGE_GROUP = Case(When(minor_at_referral=True, then=Value("minor")), default=Value("adult"),
-                 output_field=CharField())  # fmt: skip
+AGE_GROUP = Case(
+    When(minor_at_referral=True, then=Value("minor")),
+    default=Value("adult"),
+    output_field=CharField(),
+)
 
 
 def _grouped(queryset, expression) -> dict:
@@ -99,10 +107,13 @@ def _table(slug, title, heading, prefix, labels: dict, found: dict, total: Row) 
         if key in found or prefix != "county"
     ]
     return Table(
-        slug=slug, title=title, row_heading=heading, columns=OUTCOME_COLUMNS,
+        slug=slug,
+        title=title,
+        row_heading=heading,
+        columns=OUTCOME_COLUMNS,
         rows=[*rows, total],
         lines=grid(rows, total, OUTCOME_COUNTS, whole="received", parts=OUTCOME_PARTS),
-    )  # fmt: skip
+    )
 
 
 def outcome_tables(filters: ReportFilters) -> list[Table]:
@@ -115,8 +126,10 @@ def outcome_tables(filters: ReportFilters) -> list[Table]:
     totals = {key: sum(row[key] for row in by_type.values()) for key in OUTCOME_COUNTS}
     total = Row(TOTAL_KEY, "All referrals", totals, group=True)
     names = dict(County.objects.filter(pk__in=by_county).values_list("pk", "name"))
-    counties = {pk: names.get(pk, "Not given") for pk in sorted(by_county, key=lambda pk:
-                (pk == 0, names.get(pk, "")))}  # fmt: skip
+    counties = {
+        pk: names.get(pk, "Not given")
+        for pk in sorted(by_county, key=lambda pk: (pk == 0, names.get(pk, "")))
+    }
     return [
         _table("by-trafficking-type", "Referrals by trafficking type", "Trafficking type",
                "type", TRAFFICKING_TYPES, by_type, total),
@@ -132,21 +145,24 @@ def outcome_tables(filters: ReportFilters) -> list[Table]:
 # --- time to decision --------------------------------------------------------------------
 def first_decisions(filters: ReportFilters):
     return Decision.objects.filter(
-        filters.during("decided_at"), filters.referral_q("referral__"),
+        filters.during("decided_at"),
+        filters.referral_q("referral__"),
         stage=Decision.Stage.INITIAL,
-    ).order_by()  # fmt: skip
+    ).order_by()
 
 
 def _per_referral(model, field, value):
     """A subquery: `value` summed over the referral's rows of `model` (None when it has none)."""
     rows = model.objects.filter(**{field: OuterRef("referral_id")}).order_by()
-    return Subquery(rows.values(field).annotate(total=value).values("total"),
-                    output_field=IntegerField())  # fmt: skip
+    return Subquery(
+        rows.values(field).annotate(total=value).values("total"), output_field=IntegerField()
+    )
 
 
 def _latest_before(model, due_field, moment_field):
-    rows = model.objects.filter(referral=OuterRef("referral_id"),
-                                **{f"{moment_field}__lte": OuterRef("decided_at")})  # fmt: skip
+    rows = model.objects.filter(
+        referral=OuterRef("referral_id"), **{f"{moment_field}__lte": OuterRef("decided_at")}
+    )
     return Subquery(rows.order_by(f"-{due_field}").values(due_field)[:1])
 
 
@@ -184,9 +200,10 @@ def time_to_decision(filters: ReportFilters) -> Table:
         Extension, "referral", Sum(BusinessDays(F("previous_due_at"), F("new_due_at")))
     )
     waiting_days = _per_referral(
-        InformationRequest, "referral",
+        InformationRequest,
+        "referral",
         Sum(BusinessDays(F("requested_at"), Coalesce(F("responded_at"), OuterRef("decided_at")))),
-    )  # fmt: skip
+    )
     # Written into each aggregate, not annotated: aggregating over annotations makes Django
     # wrap the query in a subquery that loses them.
     has_extension = Q(Exists(Extension.objects.filter(referral=OuterRef("referral_id"))))
@@ -203,11 +220,14 @@ def time_to_decision(filters: ReportFilters) -> Table:
     )
     row = Row("time:all", "All first decisions", figures, group=True)
     return Table(
-        slug="time-to-decision", title="Time to decision, in New York State business days",
-        row_heading="Decisions", columns=TIME_COLUMNS, rows=[row],
+        slug="time-to-decision",
+        title="Time to decision, in New York State business days",
+        row_heading="Decisions",
+        columns=TIME_COLUMNS,
+        rows=[row],
         note="Business days after the day of receipt up to and including the day of the "
         "decision; weekends and State holidays are not counted.",
-    )  # fmt: skip
+    )
 
 
 DAY_BUCKETS = [(n, f"{n} business day{'s' if n != 1 else ''}") for n in range(6)] + [
@@ -220,16 +240,21 @@ def decision_days(filters: ReportFilters) -> Table:
     found = dict(
         first_decisions(filters)
         .annotate(bucket=Least(DAYS_TO_DECISION, Value(6)))
-        .values("bucket").annotate(n=Count("pk")).values_list("bucket", "n")
-    )  # fmt: skip
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
     columns = [Column("decided", "First decisions")]
     rows = [Row(f"days:{n}", label, {"decided": found.get(n, 0)}) for n, label in DAY_BUCKETS]
     total = Row("days:all", "All first decisions", {"decided": sum(found.values())}, group=True)
     return Table(
-        slug="decision-days", title="First decisions by business days taken",
-        row_heading="Time to decision", columns=columns, rows=[*rows, total],
+        slug="decision-days",
+        title="First decisions by business days taken",
+        row_heading="Time to decision",
+        columns=columns,
+        rows=[*rows, total],
         lines=grid(rows, total, ["decided"]),
-    )  # fmt: skip
+    )
 
 
 def decisions_by_month(filters: ReportFilters) -> Table:
@@ -256,11 +281,22 @@ def decisions_by_month(filters: ReportFilters) -> Table:
         month = month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
     totals = {key: sum(r.values[key] for r in rows) for key in ("confirmed", "declined", "decided")}
     total = Row("month:all", "All months", totals, group=True)
-    columns = [Column("confirmed", "Confirmed"), Column("declined", "Declined"),
-               Column("decided", "All first decisions")]  # fmt: skip
+    columns = [
+        Column("confirmed", "Confirmed"),
+        Column("declined", "Declined"),
+        Column("decided", "All first decisions"),
+    ]
     return Table(
-        slug="decisions-by-month", title="First decisions by month", row_heading="Month",
-        columns=columns, rows=[*rows, total],
-        lines=grid(rows, total, ["confirmed", "declined", "decided"], whole="decided",
-                   parts=["confirmed", "declined"]),
-    )  # fmt: skip
+        slug="decisions-by-month",
+        title="First decisions by month",
+        row_heading="Month",
+        columns=columns,
+        rows=[*rows, total],
+        lines=grid(
+            rows,
+            total,
+            ["confirmed", "declined", "decided"],
+            whole="decided",
+            parts=["confirmed", "declined"],
+        ),
+    )

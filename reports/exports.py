@@ -102,11 +102,24 @@ def _pdf_chart(chart) -> Drawing:
     for label, y in chart.categories:
         drawing.add(String(2, (chart.height - y) * scale, label[:40], fontSize=7))
     for bar in chart.bars:
-        drawing.add(Rect(bar.x * scale, (chart.height - bar.y - bar.height) * scale,
-                         bar.width * scale, bar.height * scale,
-                         fillColor=colors.HexColor(bar.colour), strokeColor=None))  # fmt: skip
-        drawing.add(String(bar.text_x * scale, (chart.height - bar.y - bar.height + 3) * scale,
-                           bar.text, fontSize=7))  # fmt: skip
+        drawing.add(
+            Rect(
+                bar.x * scale,
+                (chart.height - bar.y - bar.height) * scale,
+                bar.width * scale,
+                bar.height * scale,
+                fillColor=colors.HexColor(bar.colour),
+                strokeColor=None,
+            )
+        )
+        drawing.add(
+            String(
+                bar.text_x * scale,
+                (chart.height - bar.y - bar.height + 3) * scale,
+                bar.text,
+                fontSize=7,
+            )
+        )
     return drawing
 
 
@@ -114,10 +127,14 @@ def task_force_pdf(stats: Statistics, year: int) -> HttpResponse:
     styles = getSampleStyleSheet()
     out = BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=landscape(LETTER), leftMargin=0.5 * inch, rightMargin=0.5 * inch,
-        topMargin=0.5 * inch, bottomMargin=0.5 * inch,
+        out,
+        pagesize=landscape(LETTER),
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.5 * inch,
+        bottomMargin=0.5 * inch,
         title=f"Victim confirmation: report to the Interagency Task Force, {year}",
-    )  # fmt: skip
+    )
     story = [
         Paragraph(f"Human-trafficking victim confirmation in New York State, {year}",
                   styles["Title"]),
@@ -128,8 +145,12 @@ def task_force_pdf(stats: Statistics, year: int) -> HttpResponse:
         Spacer(1, 12),
     ]  # fmt: skip
     for chart, table in stats.charts():
-        story += [Paragraph(escape(chart.title), styles["Heading3"]), _pdf_chart(chart),
-                  _pdf_table(released_rows(stats, table), styles), Spacer(1, 12)]  # fmt: skip
+        story += [
+            Paragraph(escape(chart.title), styles["Heading3"]),
+            _pdf_chart(chart),
+            _pdf_table(released_rows(stats, table), styles),
+            Spacer(1, 12),
+        ]
     story.append(PageBreak())
     for table in stats.tables:
         story += [Paragraph(escape(table.title), styles["Heading3"])]

@@ -74,8 +74,11 @@ class ReportFilters:
     def for_log(self) -> str:
         """Ids only (the access log holds no names): what was filtered on."""
         parts = [f"from={self.start}", f"to={self.end}"]
-        for name, value in (("county", self.county), ("region", self.region),
-                            ("district", self.district)):  # fmt: skip
+        for name, value in (
+            ("county", self.county),
+            ("region", self.region),
+            ("district", self.district),
+        ):
             if value is not None:
                 parts.append(f"{name}={value.pk}")
         if self.referrer_kind:
@@ -98,15 +101,24 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    region = forms.ModelChoiceField(RhtpRegion.objects.all(), label="RHTP region", required=False,
-                                    empty_label="All regions")  # fmt: skip
-    county = forms.ModelChoiceField(County.objects.all(), label="County of residence",
-                                    required=False, empty_label="All counties")  # fmt: skip
-    district = forms.ModelChoiceField(District.objects.only("pk", "name"), required=False,
-                                      label="Social services district",
-                                      empty_label="All districts")  # fmt: skip
-    referrer_kind = forms.ChoiceField(choices=[("", "All kinds"), *REFERRER_KINDS],
-                                      label="Referring organization", required=False)  # fmt: skip
+    region = forms.ModelChoiceField(
+        RhtpRegion.objects.all(), label="RHTP region", required=False, empty_label="All regions"
+    )
+    county = forms.ModelChoiceField(
+        County.objects.all(),
+        label="County of residence",
+        required=False,
+        empty_label="All counties",
+    )
+    district = forms.ModelChoiceField(
+        District.objects.only("pk", "name"),
+        required=False,
+        label="Social services district",
+        empty_label="All districts",
+    )
+    referrer_kind = forms.ChoiceField(
+        choices=[("", "All kinds"), *REFERRER_KINDS], label="Referring organization", required=False
+    )
 
     def __init__(self, data=None, *, places=True):
         super().__init__(data)
@@ -133,10 +145,14 @@ class ReportFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         start, end, label = self._period(data)
         return ReportFilters(
-            start=start, end=end, period_label=label, county=data.get("county"),
-            region=data.get("region"), district=data.get("district"),
+            start=start,
+            end=end,
+            period_label=label,
+            county=data.get("county"),
+            region=data.get("region"),
+            district=data.get("district"),
             referrer_kind=data.get("referrer_kind") or "",
-        )  # fmt: skip
+        )
 
     def _period(self, data) -> tuple[date, date, str]:
         period, year = data.get("period") or "year", data.get("year") or self.today.year

@@ -17,8 +17,12 @@ from .sql import BusinessDays, Percentile
 from .tables import COUNT, DAYS, SHARE, Column, Row, Table
 
 # Outcomes that mean somebody spoke with the person (declining services is an answer too).
-REACHED = [Outcome.CONTACTED, Outcome.SERVICES_STARTED, Outcome.BENEFITS_APPLIED,
-           Outcome.DECLINED_SERVICES]  # fmt: skip
+REACHED = [
+    Outcome.CONTACTED,
+    Outcome.SERVICES_STARTED,
+    Outcome.BENEFITS_APPLIED,
+    Outcome.DECLINED_SERVICES,
+]
 
 
 def _reports(outcomes):
@@ -84,8 +88,10 @@ def deliveries(filters: ReportFilters):
 
 
 def _aggregates(now):
-    counted = {key: Count("pk", filter=q) if q else Count("pk")
-               for key, (_label, q) in measures(now).items()}  # fmt: skip
+    counted = {
+        key: Count("pk", filter=q) if q else Count("pk")
+        for key, (_label, q) in measures(now).items()
+    }
     days = BusinessDays(F("referral__decided_at"), reached_at())
     return {**counted, "median_days_to_contact": Percentile(days, 0.5)}
 
@@ -97,8 +103,10 @@ def figures(queryset, now, *groups) -> list[dict]:
     return list(queryset.values(*groups).annotate(**_aggregates(now)).order_by(*groups))
 
 
-KIND_LABELS = {Destination.DISTRICT: "All local departments of social services",
-               Destination.RHTP_PROVIDER: "All RHTP providers"}  # fmt: skip
+KIND_LABELS = {
+    Destination.DISTRICT: "All local departments of social services",
+    Destination.RHTP_PROVIDER: "All RHTP providers",
+}
 
 
 def loop_table(filters: ReportFilters, now=None) -> Table:
@@ -112,10 +120,16 @@ def loop_table(filters: ReportFilters, now=None) -> Table:
     rows, lines = [total], []
     kind_keys = []
     for kind in Destination.values:
-        kind_row = Row(f"loop:{kind}", KIND_LABELS[kind], by_kind.get(kind, _empty(now)),
-                       group=True, scope=kind)  # fmt: skip
-        members = sorted((r for r in by_org if r["destination"] == kind),
-                         key=lambda r: r["organization__name"])  # fmt: skip
+        kind_row = Row(
+            f"loop:{kind}",
+            KIND_LABELS[kind],
+            by_kind.get(kind, _empty(now)),
+            group=True,
+            scope=kind,
+        )
+        members = sorted(
+            (r for r in by_org if r["destination"] == kind), key=lambda r: r["organization__name"]
+        )
         org_rows = [
             Row(f"loop:org:{r['organization__public_id']}", r["organization__name"], r,
                 scope=str(r["organization__public_id"]))
@@ -126,17 +140,24 @@ def loop_table(filters: ReportFilters, now=None) -> Table:
         lines += _sum_lines([r.key for r in org_rows], kind_row.key)
     lines += _sum_lines(kind_keys, total.key)
     return Table(
-        slug="closed-loop", title="The closed loop: what happened after confirmation",
-        row_heading="Receiving organization", columns=COLUMNS, rows=rows, lines=lines,
+        slug="closed-loop",
+        title="The closed loop: what happened after confirmation",
+        row_heading="Receiving organization",
+        columns=COLUMNS,
+        rows=rows,
+        lines=lines,
         note="Each case sent to an organization counts once, in the period in which it was sent.",
-    )  # fmt: skip
+    )
 
 
 def _sum_lines(part_keys, whole_key):
     if not part_keys:
         return []
-    return [[*((key, c.key) for key in part_keys), (whole_key, c.key)]
-            for c in COLUMNS if c.kind == COUNT]  # fmt: skip
+    return [
+        [*((key, c.key) for key in part_keys), (whole_key, c.key)]
+        for c in COLUMNS
+        if c.kind == COUNT
+    ]
 
 
 def _empty(now) -> dict:
@@ -154,9 +175,10 @@ def drill_down(filters: ReportFilters, *, scope: str, measure: str, now=None):
     queryset = (
         deliveries(filters)
         .filter(known[measure][1])
-        .annotate(reached_at=reached_at(),
-                  could_not_reach=Exists(_reports([Outcome.COULD_NOT_REACH])))
-    )  # fmt: skip
+        .annotate(
+            reached_at=reached_at(), could_not_reach=Exists(_reports([Outcome.COULD_NOT_REACH]))
+        )
+    )
     if scope in Destination.values:
         queryset = queryset.filter(destination=scope)
     elif scope != "all":
@@ -166,7 +188,16 @@ def drill_down(filters: ReportFilters, *, scope: str, measure: str, now=None):
             return None
         queryset = queryset.filter(organization__public_id=scope)
     return known[measure][0], queryset.select_related("referral", "organization").only(
-        "public_id", "destination", "routed_at", "acknowledged_at", "acknowledge_due_at",
-        "first_outcome_at", "first_contact_due_at", "state", "referral__reference",
-        "referral__status", "referral__decided_at", "organization__name",
-    ).order_by("routed_at", "pk")  # fmt: skip
+        "public_id",
+        "destination",
+        "routed_at",
+        "acknowledged_at",
+        "acknowledge_due_at",
+        "first_outcome_at",
+        "first_contact_due_at",
+        "state",
+        "referral__reference",
+        "referral__status",
+        "referral__decided_at",
+        "organization__name",
+    ).order_by("routed_at", "pk")

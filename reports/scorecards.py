@@ -50,15 +50,21 @@ def _beside_statewide(slug, title, columns, own: dict, statewide: dict, parts=()
     """Two rows (own, statewide) and the hidden third (the rest of the state) in every line."""
     counts = [c.key for c in columns if c.kind == COUNT]
     rest = {key: (statewide.get(key) or 0) - (own.get(key) or 0) for key in counts}
-    rows = [Row("own", "Your organization", own), Row("state", "Statewide", statewide,
-                                                         group=True)]  # fmt: skip
+    rows = [Row("own", "Your organization", own), Row("state", "Statewide", statewide, group=True)]
     lines = [[("own", key), ("rest", key), ("state", key)] for key in counts]
     if parts:
         lines += [
             [(row, "received"), *((row, p) for p in parts)] for row in ("own", "rest", "state")
         ]
-    return Table(slug=slug, title=title, row_heading="", columns=columns, rows=rows,
-                 lines=lines, hidden_rows=[Row("rest", "Rest of the state", rest)])  # fmt: skip
+    return Table(
+        slug=slug,
+        title=title,
+        row_heading="",
+        columns=columns,
+        rows=rows,
+        lines=lines,
+        hidden_rows=[Row("rest", "Rest of the state", rest)],
+    )
 
 
 def receiving_scorecard(organization: Organization, filters: ReportFilters, now):
@@ -66,11 +72,16 @@ def receiving_scorecard(organization: Organization, filters: ReportFilters, now)
     base = loop.deliveries(filters).filter(destination=destination)
     [statewide] = loop.figures(base, now)
     [own] = loop.figures(base.filter(organization=organization), now)
-    columns = [*loop.COLUMNS[:-1], Column("acknowledged", "Acknowledged"),
-               Column("services_started", "Services started"), loop.COLUMNS[-1]]  # fmt: skip
+    columns = [
+        *loop.COLUMNS[:-1],
+        Column("acknowledged", "Acknowledged"),
+        Column("services_started", "Services started"),
+        loop.COLUMNS[-1],
+    ]
     label = loop.KIND_LABELS[destination].replace("All ", "all ")
-    table = _beside_statewide("scorecard", f"Cases sent to you, beside {label}", columns,
-                              own, statewide)  # fmt: skip
+    table = _beside_statewide(
+        "scorecard", f"Cases sent to you, beside {label}", columns, own, statewide
+    )
     return table, cells(table, release([table]))
 
 
@@ -85,9 +96,19 @@ def referring_scorecard(organization: Organization, filters: ReportFilters):
     measures = {**_outcome_counts(), "reached": Count("pk", filter=Q(Exists(reached)))}
     statewide = base.aggregate(**measures)
     own = base.filter(organization=organization).aggregate(**measures)
-    columns = [*(c for c in OUTCOME_COLUMNS if c.kind != SHARE), REACHED_PEOPLE,
-               Column("reached_share", "Share of confirmed people reached", SHARE,
-                      of=("reached", "confirmed"))]  # fmt: skip
-    table = _beside_statewide("scorecard", "What became of your referrals, beside statewide",
-                              columns, own, statewide, parts=OUTCOME_PARTS)  # fmt: skip
+    columns = [
+        *(c for c in OUTCOME_COLUMNS if c.kind != SHARE),
+        REACHED_PEOPLE,
+        Column(
+            "reached_share", "Share of confirmed people reached", SHARE, of=("reached", "confirmed")
+        ),
+    ]
+    table = _beside_statewide(
+        "scorecard",
+        "What became of your referrals, beside statewide",
+        columns,
+        own,
+        statewide,
+        parts=OUTCOME_PARTS,
+    )
     return table, cells(table, release([table]))

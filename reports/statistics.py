@@ -29,10 +29,13 @@ def funnel_table(loop_table: Table) -> Table:
     kinds = [by_key[f"loop:{kind}"] for kind in Destination.values]
     total = by_key["loop:all"]
     return Table(
-        slug="loop-funnel", title="From confirmation to services, by destination kind",
-        row_heading="Destination", columns=FUNNEL_COLUMNS, rows=[*kinds, total],
+        slug="loop-funnel",
+        title="From confirmation to services, by destination kind",
+        row_heading="Destination",
+        columns=FUNNEL_COLUMNS,
+        rows=[*kinds, total],
         lines=grid(kinds, total, [c.key for c in FUNNEL_COLUMNS]),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -91,6 +94,7 @@ def statistics(filters: ReportFilters, now=None) -> Statistics:
 def released_rows(stats: Statistics, table: Table) -> list[list[str]]:
     """A table as it may leave the state team: the header, then one line per row."""
     header = [table.row_heading or "Figure", *(c.label for c in table.columns)]
-    body = [[row.label, *(cell.text for cell in row_cells)] for row, row_cells in
-            stats.release(table)]  # fmt: skip
+    body = [
+        [row.label, *(cell.text for cell in row_cells)] for row, row_cells in stats.release(table)
+    ]
     return [header, *body]

@@ -46,8 +46,12 @@ def cases(request):
         raise Http404
     label, deliveries = found
     page = Paginator(deliveries, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    record_access(request=request, action=AccessAction.SEARCH, object_type="statistics",
-                  detail=f"cases measure={measure} scope={scope} {filters.for_log()}")  # fmt: skip
+    record_access(
+        request=request,
+        action=AccessAction.SEARCH,
+        object_type="statistics",
+        detail=f"cases measure={measure} scope={scope} {filters.for_log()}",
+    )
     return render(request, "reports/cases.html", {
         "label": label, "page": page, "filters": filters, "scope": scope,
         "filter_query": _filter_query(request), "now": timezone.now(),
@@ -61,8 +65,12 @@ def export(request, table, extension):
     chosen = stats.table(table)
     if write is None or chosen is None:
         raise Http404
-    record_access(request=request, action=AccessAction.EXPORT, object_type="statistics",
-                  detail=f"table={table} format={extension} {filters.for_log()}")  # fmt: skip
+    record_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="statistics",
+        detail=f"table={table} format={extension} {filters.for_log()}",
+    )
     return write(stats, chosen)
 
 
@@ -71,8 +79,12 @@ def task_force_report(request, year):
         raise Http404
     filters = ReportFilterForm({"period": "year", "year": str(year)}).filters()
     stats = compute_statistics(filters)
-    record_access(request=request, action=AccessAction.EXPORT, object_type="statistics",
-                  detail=f"task_force_report format=pdf {filters.for_log()}")  # fmt: skip
+    record_access(
+        request=request,
+        action=AccessAction.EXPORT,
+        object_type="statistics",
+        detail=f"task_force_report format=pdf {filters.for_log()}",
+    )
     return exports.task_force_pdf(stats, year)
 
 

@@ -59,16 +59,35 @@ class LegalHoldChangeInline(admin.TabularInline):
 
 @admin.register(RetainedReferral)
 class RetainedReferralAdmin(ReadOnlyForAdministrators):
-    list_display = ("__str__", "status", "organization", "submitted_at", "decided_at",
-                    "legal_hold", "purged_at")  # fmt: skip
+    list_display = (
+        "__str__",
+        "status",
+        "organization",
+        "submitted_at",
+        "decided_at",
+        "legal_hold",
+        "purged_at",
+    )
     list_filter = ("legal_hold", "status", ("purged_at", admin.EmptyFieldListFilter))
     search_fields = ("reference",)
     list_select_related = ("organization",)
     date_hierarchy = "submitted_at"
     # Statistics and workflow only: the personal fields never reach the admin.
-    fields = ("reference", "public_id", "status", "organization", "created_at", "submitted_at",
-              "decided_at", "minor_at_referral", "sex_trafficking", "labor_trafficking",
-              "county_of_residence", "legal_hold", "purged_at")  # fmt: skip
+    fields = (
+        "reference",
+        "public_id",
+        "status",
+        "organization",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "minor_at_referral",
+        "sex_trafficking",
+        "labor_trafficking",
+        "county_of_residence",
+        "legal_hold",
+        "purged_at",
+    )
     inlines = [LegalHoldChangeInline]
     actions = ["place_legal_hold", "lift_legal_hold"]
 
@@ -122,24 +141,57 @@ class RetainedReferralAdmin(ReadOnlyForAdministrators):
 
 @admin.register(PurgeRecord)
 class PurgeRecordAdmin(ReadOnlyForAdministrators):
-    list_display = ("reference", "status", "final_at", "purged_at", "referral_fields_cleared",
-                    "related_values_cleared", "attachments_deleted", "notices_deleted")  # fmt: skip
+    list_display = (
+        "reference",
+        "status",
+        "final_at",
+        "purged_at",
+        "referral_fields_cleared",
+        "related_values_cleared",
+        "attachments_deleted",
+        "notices_deleted",
+    )
     search_fields = ("reference",)
     date_hierarchy = "purged_at"
-    fields = ("reference", "referral_public_id", "status", "final_at", "retention_days",
-              "purged_at", "referral_fields_cleared", "related_values_cleared",
-              "attachments_deleted", "notices_deleted", "history_rows_scrubbed",
-              "duplicate_links_removed")  # fmt: skip
+    fields = (
+        "reference",
+        "referral_public_id",
+        "status",
+        "final_at",
+        "retention_days",
+        "purged_at",
+        "referral_fields_cleared",
+        "related_values_cleared",
+        "attachments_deleted",
+        "notices_deleted",
+        "history_rows_scrubbed",
+        "duplicate_links_removed",
+    )
 
 
 @admin.register(DraftDeletion)
 class DraftDeletionAdmin(ReadOnlyForAdministrators):
-    list_display = ("draft_public_id", "organization", "author", "last_activity_at",
-                    "warned_at", "deleted_at", "attachments_deleted")  # fmt: skip
+    list_display = (
+        "draft_public_id",
+        "organization",
+        "author",
+        "last_activity_at",
+        "warned_at",
+        "deleted_at",
+        "attachments_deleted",
+    )
     list_select_related = ("organization", "author")
     date_hierarchy = "deleted_at"
-    fields = ("draft_public_id", "organization", "author", "draft_created_at",
-              "last_activity_at", "warned_at", "deleted_at", "attachments_deleted")  # fmt: skip
+    fields = (
+        "draft_public_id",
+        "organization",
+        "author",
+        "draft_created_at",
+        "last_activity_at",
+        "warned_at",
+        "deleted_at",
+        "attachments_deleted",
+    )
 
 
 @admin.register(LegalHoldChange)

@@ -48,8 +48,13 @@ class AdministratorsOnly(admin.ModelAdmin):
         return self.can_delete and _is_administrator(request)
 
 
-INTAKE_FIELDS = ("intake_phone", "intake_email", "intake_address", "intake_hours",
-                 "contact_is_demo")  # fmt: skip
+INTAKE_FIELDS = (
+    "intake_phone",
+    "intake_email",
+    "intake_address",
+    "intake_hours",
+    "contact_is_demo",
+)
 
 
 @admin.register(District)
@@ -125,18 +130,40 @@ class RoutingEndpointAdmin(AdministratorsOnly):
 @admin.register(RoutingDelivery)
 class RoutingDeliveryAdmin(AdministratorsOnly):
     can_add = False
-    list_display = ("referral", "organization", "destination", "state", "attempts",
-                    "routed_at", "acknowledged_at", "first_outcome_at")  # fmt: skip
+    list_display = (
+        "referral",
+        "organization",
+        "destination",
+        "state",
+        "attempts",
+        "routed_at",
+        "acknowledged_at",
+        "first_outcome_at",
+    )
     list_filter = ("state", "destination", "child_welfare_pathway")
     search_fields = ("referral__reference", "organization__name")
     list_select_related = ("referral", "organization")
     date_hierarchy = "routed_at"
     actions = ["send_again"]
-    fields = ("referral", "organization", "destination", "state", "attempts", "last_error",
-              "last_attempt_at", "next_attempt_at", "portal_delivered_at",
-              "receivers_notified_at", "delivered_at", "acknowledge_due_at", "acknowledged_at",
-              "first_contact_due_at", "first_outcome_at", "acknowledge_escalated_at",
-              "contact_escalated_at")  # fmt: skip
+    fields = (
+        "referral",
+        "organization",
+        "destination",
+        "state",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "next_attempt_at",
+        "portal_delivered_at",
+        "receivers_notified_at",
+        "delivered_at",
+        "acknowledge_due_at",
+        "acknowledged_at",
+        "first_contact_due_at",
+        "first_outcome_at",
+        "acknowledge_escalated_at",
+        "contact_escalated_at",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

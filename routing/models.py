@@ -31,8 +31,9 @@ class IntakeContact(models.Model):
     )
     intake_address = models.CharField("intake address", max_length=300)
     intake_hours = models.CharField("intake hours", max_length=100, blank=True)
-    contact_is_demo = models.BooleanField("contact details are demo data", default=True,
-                                          help_text=DEMO_HELP)  # fmt: skip
+    contact_is_demo = models.BooleanField(
+        "contact details are demo data", default=True, help_text=DEMO_HELP
+    )
 
     class Meta:
         abstract = True
@@ -87,14 +88,20 @@ class CountyCoverage(models.Model):
     """Which district and which RHTP region serve the people living in one county."""
 
     county = models.OneToOneField(
-        "referral_portal.County", on_delete=models.PROTECT, primary_key=True,
+        "referral_portal.County",
+        on_delete=models.PROTECT,
+        primary_key=True,
         related_name="coverage",
-    )  # fmt: skip
+    )
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="counties")
     rhtp_region = models.ForeignKey(
-        RhtpRegion, on_delete=models.PROTECT, null=True, blank=True, related_name="counties",
+        RhtpRegion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counties",
         verbose_name="RHTP region",
-    )  # fmt: skip
+    )
     region_is_demo = models.BooleanField(
         "region assignment is demo data", default=True, help_text=DEMO_HELP
     )
@@ -214,9 +221,12 @@ class RoutingDelivery(models.Model):
     first_contact_due_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     first_outcome_at = models.DateTimeField(null=True, blank=True)
     acknowledge_reminded_at = models.DateTimeField(null=True, blank=True)
     acknowledge_escalated_at = models.DateTimeField(null=True, blank=True)
@@ -250,7 +260,7 @@ class RoutingDelivery(models.Model):
                     destination="rhtp_provider", rhtp_provider__isnull=False, district__isnull=True
                 ),
                 name="delivery_destination_matches",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=DeliveryState.values), name="delivery_state_valid"
             ),

@@ -82,9 +82,12 @@ def route_confirmed_referral(*, referral: Referral, destinations, actor) -> list
             )
             outbox.enqueue(DELIVER, delivery_id=delivery.pk)
             record_event(
-                referral=locked, actor=actor, kind=EventKind.ROUTED,
-                note=f"Sent to {organization.name}.", visible_to_referrer=True,
-            )  # fmt: skip
+                referral=locked,
+                actor=actor,
+                kind=EventKind.ROUTED,
+                note=f"Sent to {organization.name}.",
+                visible_to_referrer=True,
+            )
             deliveries.append(delivery)
     return deliveries
 
@@ -113,10 +116,12 @@ def give_up(delivery: RoutingDelivery) -> None:
     delivery.state = DeliveryState.FAILED
     delivery.next_attempt_at = None
     record_event(
-        referral=delivery.referral, actor=None, kind=EventKind.DELIVERY_FAILED,
+        referral=delivery.referral,
+        actor=None,
+        kind=EventKind.DELIVERY_FAILED,
         note=f"Delivery to {delivery.organization.name} failed after {delivery.attempts} tries.",
         visible_to_referrer=False,
-    )  # fmt: skip
+    )
     outbox.enqueue(ALERT_FAILED, delivery_id=delivery.pk)
 
 
@@ -139,10 +144,12 @@ def resend_delivery(*, delivery: RoutingDelivery, actor) -> RoutingDelivery:
         locked.save()
         outbox.enqueue(DELIVER, delivery_id=locked.pk)
         record_event(
-            referral=locked.referral, actor=actor, kind=EventKind.ROUTED,
+            referral=locked.referral,
+            actor=actor,
+            kind=EventKind.ROUTED,
             note=f"Sent again to {locked.organization.name} by an administrator.",
             visible_to_referrer=False,
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -186,9 +193,12 @@ def _acknowledge(locked: RoutingDelivery, actor, now) -> None:
     locked.acknowledged_at = now
     locked.acknowledged_by = actor
     record_event(
-        referral=locked.referral, actor=actor, kind=EventKind.ACKNOWLEDGED,
-        note=f"{locked.organization.name} acknowledged receipt.", visible_to_referrer=True,
-    )  # fmt: skip
+        referral=locked.referral,
+        actor=actor,
+        kind=EventKind.ACKNOWLEDGED,
+        note=f"{locked.organization.name} acknowledged receipt.",
+        visible_to_referrer=True,
+    )
 
 
 def _locked_delivery(delivery: RoutingDelivery) -> RoutingDelivery:
@@ -229,9 +239,13 @@ def report_outcome(
         if locked.acknowledged_at is None:
             _acknowledge(locked, actor, now)
         report = OutcomeReport.objects.create(
-            delivery=locked, outcome=outcome, reported_by=actor, reported_at=now, note=note,
+            delivery=locked,
+            outcome=outcome,
+            reported_by=actor,
+            reported_at=now,
+            note=note,
             transferred_to=transferred_to if outcome == Outcome.TRANSFERRED else "",
-        )  # fmt: skip
+        )
         ContactAttempt.objects.bulk_create(
             ContactAttempt(report=report, attempted_on=day, method=method)
             for day, method in attempts
@@ -240,10 +254,12 @@ def report_outcome(
             locked.first_outcome_at = now
         locked.save()
         record_event(
-            referral=locked.referral, actor=actor, kind=EventKind.OUTCOME_REPORTED,
+            referral=locked.referral,
+            actor=actor,
+            kind=EventKind.OUTCOME_REPORTED,
             note=f"{locked.organization.name}: {Outcome(outcome).label}.",
             visible_to_referrer=True,
-        )  # fmt: skip
+        )
     return report
 
 
@@ -293,9 +309,12 @@ def check_deadlines(*, now=None) -> dict[str, int]:
                 outbox.enqueue(ESCALATE, delivery_id=delivery.pk, step=step)
                 counts["escalated"] += 1
             for delivery in open_cases.filter(
-                **{f"{due_field}__gte": now, f"{due_field}__lte": soon,
-                   f"{prefix}_reminded_at__isnull": True}
-            ):  # fmt: skip
+                **{
+                    f"{due_field}__gte": now,
+                    f"{due_field}__lte": soon,
+                    f"{prefix}_reminded_at__isnull": True,
+                }
+            ):
                 setattr(delivery, f"{prefix}_reminded_at", now)
                 delivery.save(update_fields=[f"{prefix}_reminded_at"])
                 outbox.enqueue(REMIND, delivery_id=delivery.pk, step=step)

@@ -43,8 +43,9 @@ def _services(referral) -> list[str]:
 def case_detail(request, public_id):
     with transaction.atomic():
         delivery = selectors.case_for(request.user, public_id)
-        record_access(request=request, action=AccessLog.Action.VIEW_CASE,
-                      referral=delivery.referral)  # fmt: skip
+        record_access(
+            request=request, action=AccessLog.Action.VIEW_CASE, referral=delivery.referral
+        )
     referral = delivery.referral
     context = {
         "delivery": delivery,
@@ -109,8 +110,12 @@ def report_outcome(request, public_id):
 def notice_download(request, public_id, notice_id):
     with transaction.atomic():
         notice = selectors.notice_for(request.user, public_id, notice_id)
-        record_access(request=request, action=AccessLog.Action.DOWNLOAD_NOTICE,
-                      referral=notice.referral, obj=notice)  # fmt: skip
+        record_access(
+            request=request,
+            action=AccessLog.Action.DOWNLOAD_NOTICE,
+            referral=notice.referral,
+            obj=notice,
+        )
         return downloads.notice_response(notice)
 
 

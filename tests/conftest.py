@@ -96,10 +96,23 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     )
     env["DJANGO_SETTINGS_MODULE"] = "referral_portal.settings.test"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "referral_portal", "worker", "--pool=prefork",
-         "--concurrency=1", "--loglevel=warning", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "referral_portal",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=warning",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     from referral_portal.celery import app
 
     deadline = time.monotonic() + 60

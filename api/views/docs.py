@@ -36,9 +36,13 @@ def documentation(request):
     return render(
         request,
         "api/docs.html",
-        {"operations": operations, "webhooks": webhooks, "scopes": scopes.ALL,
-         "info": document["info"]},
-    )  # fmt: skip
+        {
+            "operations": operations,
+            "webhooks": webhooks,
+            "scopes": scopes.ALL,
+            "info": document["info"],
+        },
+    )
 
 
 @require_GET

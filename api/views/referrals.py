@@ -161,8 +161,11 @@ class ReferralAttachments(ApiView):
     )
     def post(self, request, public_id):
         referral = selectors.own_draft(request.user, public_id)
-        fields = {"kind": AttachmentForm.base_fields["kind"], "file_name": None,
-                  "content_base64": None}  # fmt: skip
+        fields = {
+            "kind": AttachmentForm.base_fields["kind"],
+            "file_name": None,
+            "content_base64": None,
+        }
         errors = {
             name: ["Unknown field."] if name not in fields else ["Send a string."]
             for name, value in request.data.items()
@@ -175,8 +178,9 @@ class ReferralAttachments(ApiView):
         if errors:
             raise exceptions.ValidationError(errors)
         upload = SimpleUploadedFile(request.data.get("file_name", "") or "attachment", content)
-        form = AttachmentForm(data={"kind": request.data.get("kind", "")},
-                              files={"file": upload} if content else {})  # fmt: skip
+        form = AttachmentForm(
+            data={"kind": request.data.get("kind", "")}, files={"file": upload} if content else {}
+        )
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {"content_base64" if k == "file" else k: v for k, v in errors_of(form).items()}
@@ -202,10 +206,16 @@ class ReferralSubmit(ApiView):
         operation_id="referrals_submit",
         summary="Submit a draft: every rule of the wizard is checked again",
         description="400 lists every broken rule as errors[step][field].",
-        request=inline_serializer("SubmitBody", {"version": serializers.IntegerField(
-            required=False, help_text="The version read; a changed draft is a 409.")}),
+        request=inline_serializer(
+            "SubmitBody",
+            {
+                "version": serializers.IntegerField(
+                    required=False, help_text="The version read; a changed draft is a 409."
+                )
+            },
+        ),
         responses={200: out.ReferralSerializer, **ERRORS},
-    )  # fmt: skip
+    )
     def post(self, request, public_id):
         _check_shape({"version": WithdrawForm.base_fields["version"]}, request.data)
         referral = selectors.referral_for(request.user, public_id)

@@ -33,8 +33,9 @@ def call(method, path, bearer, body=None, params=None, key=None):
     headers = {"Authorization": f"Bearer {bearer}"}
     if method == "POST":
         headers["Idempotency-Key"] = key or str(uuid.uuid4())
-    answer = requests.request(method, f"{PORTAL}/api/v1{path}", json=body, params=params,
-                              headers=headers, timeout=30)  # fmt: skip
+    answer = requests.request(
+        method, f"{PORTAL}/api/v1{path}", json=body, params=params, headers=headers, timeout=30
+    )
     answer.raise_for_status()
     return answer.json()
 

@@ -66,15 +66,19 @@ class Api:
     def post(self, path, body=None, *, key=None, **headers):
         key = key or f"key-{uuid.uuid4().hex}"
         return self.http.post(
-            path, json.dumps(body if body is not None else {}),
-            content_type="application/json", headers=self.headers(key, **headers),
-        )  # fmt: skip
+            path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers=self.headers(key, **headers),
+        )
 
     def patch(self, path, body, **headers):
         return self.http.patch(
-            path, json.dumps(body), content_type="application/json",
+            path,
+            json.dumps(body),
+            content_type="application/json",
             headers=self.headers(**headers),
-        )  # fmt: skip
+        )
 
 
 def provider_organization():

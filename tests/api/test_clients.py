@@ -51,8 +51,9 @@ def test_an_organization_administrator_creates_a_client_and_sees_its_secret_once
     secret, client_id = SECRET.search(html).group(1), CLIENT_ID.search(html).group(1)
     client = ApiClient.objects.get(organization=organization)
     assert (client.name, client.scopes) == (
-        "Case management", [scopes.REFERRALS_WRITE, scopes.REFERRALS_READ]
-    )  # fmt: skip
+        "Case management",
+        [scopes.REFERRALS_WRITE, scopes.REFERRALS_READ],
+    )
     assert client.application.client_id == client_id
     assert client.application.client_secret != secret
     assert check_password(secret, client.application.client_secret)
@@ -146,8 +147,10 @@ def test_tokens_are_short_lived_stored_as_checksums_and_carry_only_the_clients_s
 
     body = response.json()
     assert (body["expires_in"], body["scope"], body["token_type"]) == (
-        600, "referrals:read", "Bearer"
-    )  # fmt: skip
+        600,
+        "referrals:read",
+        "Bearer",
+    )
     stored = AccessToken.objects.get(application=issued.client.application)
     assert stored.token == ""  # only its checksum is kept
     assert (wider.status_code, wider.json()["error"]) == (400, "invalid_scope")
@@ -160,9 +163,12 @@ def test_state_agencies_cannot_have_clients_as_no_scope_fits_them():
 
     with pytest.raises(services.ClientRuleError):
         services.create_client(
-            actor=administrator(), organization=agency, name="Review system",
-            chosen_scopes=[scopes.CASES_READ], expires_at=timezone.now() + timedelta(days=9),
-        )  # fmt: skip
+            actor=administrator(),
+            organization=agency,
+            name="Review system",
+            chosen_scopes=[scopes.CASES_READ],
+            expires_at=timezone.now() + timedelta(days=9),
+        )
 
 
 def test_administrators_see_every_client_with_its_use_over_30_days():
@@ -175,8 +181,9 @@ def test_administrators_see_every_client_with_its_use_over_30_days():
 
     html = signed_in(administrator()).get("/api/clients/all/").content.decode()
 
-    rows = re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>(Alpha system|Beta system)</td>(.*?)</tr>",
-                      html, re.S)  # fmt: skip
+    rows = re.findall(
+        r"<tr>\s*<td>[^<]*</td>\s*<td>(Alpha system|Beta system)</td>(.*?)</tr>", html, re.S
+    )
     cells = {name: re.findall(r"<td>(\d+)</td>", rest) for name, rest in rows}
     assert cells == {"Alpha system": ["2", "1"], "Beta system": ["0", "0"]}
     client = ApiClient.objects.get(pk=first.client.pk)

@@ -38,9 +38,11 @@ def test_referral_in_case_out_outcome_back(referrer_api, albany_api):
     acknowledged = albany_api.post(f"/api/v1/cases/{row['id']}/acknowledge/")
     reported = albany_api.post(
         f"/api/v1/cases/{row['id']}/outcome/",
-        {"outcome": "contacted", "attempts": [{"attempted_on": str(referral.submitted_at.date()),
-                                               "method": "phone"}]},
-    )  # fmt: skip
+        {
+            "outcome": "contacted",
+            "attempts": [{"attempted_on": str(referral.submitted_at.date()), "method": "phone"}],
+        },
+    )
     later = albany_api.get("/api/v1/cases/", {"cursor": page["next_cursor"]}).json()
     timeline = referrer_api.get(f"/api/v1/referrals/{referral_id}/timeline/").json()
 

@@ -36,9 +36,13 @@ def example(script, live_server, issued, cwd, **extra_env):
         **extra_env,
     }
     return subprocess.Popen(
-        [sys.executable, str(EXAMPLES / script)], cwd=cwd, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [sys.executable, str(EXAMPLES / script)],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def confirmed(referral):
@@ -87,7 +91,8 @@ def test_the_agency_example_acknowledges_and_reports_each_new_case_once(live_ser
     assert again_output == ""  # the cursor kept in portal-cursor.txt: nothing new
     report = OutcomeReport.objects.get()
     assert (report.outcome, report.reported_by) == (
-        Outcome.COULD_NOT_REACH, issued.client.service_account
-    )  # fmt: skip
+        Outcome.COULD_NOT_REACH,
+        issued.client.service_account,
+    )
     assert RoutingDelivery.objects.get(referral=referral).acknowledged_at is not None
     assert (tmp_path / "portal-cursor.txt").read_text() != ""

@@ -45,9 +45,11 @@ def test_keys_belong_to_one_client(referrer_api):
 
 def test_a_post_without_an_idempotency_key_is_refused(referrer_api):
     response = referrer_api.http.post(
-        "/api/v1/referrals/", "{}", content_type="application/json",
+        "/api/v1/referrals/",
+        "{}",
+        content_type="application/json",
         headers={"Authorization": f"Bearer {referrer_api.token}"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["Idempotency-Key"]

@@ -15,9 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def record(client, key, age):
     return IdempotencyRecord.objects.create(
-        client=client, key=key, fingerprint="0" * 64, status_code=201, body={},
+        client=client,
+        key=key,
+        fingerprint="0" * 64,
+        status_code=201,
+        body={},
         created_at=timezone.now() - age,
-    )  # fmt: skip
+    )
 
 
 def test_records_older_than_the_setting_are_deleted_by_the_daily_task(referrer_api, settings):

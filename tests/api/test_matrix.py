@@ -109,8 +109,9 @@ def test_no_token_or_a_session_is_a_401(endpoint):
 
 def _wrong_value_bodies(endpoint):
     """For each documented field: a value of a type no field takes."""
-    operation = schema.document()["paths"][endpoint.route.replace("<uuid:", "{").replace(
-        "<slug:", "{").replace(">", "}")]  # fmt: skip
+    operation = schema.document()["paths"][
+        endpoint.route.replace("<uuid:", "{").replace("<slug:", "{").replace(">", "}")
+    ]
     bodies = []
     for method in ("post", "patch"):
         request = operation.get(method, {}).get("requestBody")
@@ -143,20 +144,31 @@ def test_bad_input_is_a_4xx_with_field_errors_never_a_500(endpoint):
         assert huge.status_code == 413
         for body in ([1, 2], "text", {"x": "9" * 10_000 + "e999999"}):
             assert call(api, method, path, body).status_code == 400
-        huge_number = send(path, '{"version": ' + "9" * 5000 + "}",
-                           content_type="application/json",
-                           headers=api.headers("key-" + uuid.uuid4().hex))  # fmt: skip
+        huge_number = send(
+            path,
+            '{"version": ' + "9" * 5000 + "}",
+            content_type="application/json",
+            headers=api.headers("key-" + uuid.uuid4().hex),
+        )
         assert huge_number.status_code == 400
         unknown = call(api, method, path, {"unknown_field": "1"})
         assert unknown.status_code == 400
         assert unknown.json()["errors"]["unknown_field"] == ["Unknown field."]
         nul = call(api, method, path, {"anything": "a\x00b"})
         assert (nul.status_code, nul.json()["errors"]) == (
-            400, {"anything": ["Remove the NUL character."]}
-        )  # fmt: skip
+            400,
+            {"anything": ["Remove the NUL character."]},
+        )
         deep = json.dumps({"a": [[[[[[[[[[[["x"]]]]]]]]]]]]})
-        assert send(path, deep, content_type="application/json",
-                    headers=api.headers("key-" + uuid.uuid4().hex)).status_code == 400  # fmt: skip
+        assert (
+            send(
+                path,
+                deep,
+                content_type="application/json",
+                headers=api.headers("key-" + uuid.uuid4().hex),
+            ).status_code
+            == 400
+        )
     for method, name, body in _wrong_value_bodies(endpoint):
         response = call(api, method, path, body)
         assert response.status_code == 400, (method, name, response.content)
@@ -169,6 +181,11 @@ def test_junk_query_strings_never_break_a_read(endpoint):
         pytest.skip("no read")
     world = World()
     api = world.owner(endpoint)
-    for params in ({"cursor": "x" * 5000}, {"limit": "-1"}, {"limit": "1e309"},
-                   {"cursor": "\x00"}, {"limit": "99999999999999999999"}):  # fmt: skip
+    for params in (
+        {"cursor": "x" * 5000},
+        {"limit": "-1"},
+        {"limit": "1e309"},
+        {"cursor": "\x00"},
+        {"limit": "99999999999999999999"},
+    ):
         assert api.get(world.path(endpoint), params).status_code in {200, 400, 404}

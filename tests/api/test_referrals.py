@@ -29,9 +29,12 @@ def test_a_system_creates_fills_attaches_and_submits_a_referral(referrer_api):
     fill(referrer_api, referral_id)
     attached = referrer_api.post(
         f"/api/v1/referrals/{referral_id}/attachments/",
-        {"kind": "consent_form", "file_name": "consent.pdf",
-         "content_base64": base64.b64encode(pdf()).decode()},
-    )  # fmt: skip
+        {
+            "kind": "consent_form",
+            "file_name": "consent.pdf",
+            "content_base64": base64.b64encode(pdf()).decode(),
+        },
+    )
 
     response = referrer_api.post(f"/api/v1/referrals/{referral_id}/submit/")
 
@@ -39,8 +42,10 @@ def test_a_system_creates_fills_attaches_and_submits_a_referral(referrer_api):
     assert response.status_code == 200, response.json()
     referral = Referral.objects.get(public_id=referral_id)
     assert (referral.status, referral.created_by, referral.legal_name != "") == (
-        Status.SUBMITTED, referrer_api.client.service_account, True
-    )  # fmt: skip
+        Status.SUBMITTED,
+        referrer_api.client.service_account,
+        True,
+    )
     assert response.json()["reference"] == referral.reference
     assert Attachment.objects.get(referral=referral).content_type == "application/pdf"
     assert [c.name for c in referral.trafficking_counties.all()] == ["Albany"]
@@ -50,8 +55,11 @@ def test_a_draft_takes_at_most_the_allowed_number_of_files(referrer_api, setting
     # The same rule as the wizard's (services.add_attachment), as a field error.
     settings.REFERRAL_UPLOAD_MAX_FILES = 1
     referral_id = started(referrer_api)
-    body = {"kind": "other", "file_name": "report.pdf",
-            "content_base64": base64.b64encode(pdf()).decode()}  # fmt: skip
+    body = {
+        "kind": "other",
+        "file_name": "report.pdf",
+        "content_base64": base64.b64encode(pdf()).decode(),
+    }
     url = f"/api/v1/referrals/{referral_id}/attachments/"
 
     first, second = referrer_api.post(url, body), referrer_api.post(url, body)

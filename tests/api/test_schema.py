@@ -48,10 +48,11 @@ def test_signed_in_people_read_the_documentation_and_anonymous_callers_do_not():
 def test_the_webhook_is_described_with_the_fields_the_portal_sends():
     # routing/webhooks.py reads only these attributes of a delivery.
     delivery = SimpleNamespace(
-        public_id=uuid.uuid4(), destination="district",
+        public_id=uuid.uuid4(),
+        destination="district",
         referral=SimpleNamespace(public_id=uuid.uuid4(), reference="NY-2026-00001"),
         organization=SimpleNamespace(public_id=uuid.uuid4()),
-    )  # fmt: skip
+    )
     sent = json.loads(webhooks.body_for(delivery))
     document = yaml.safe_load(COMMITTED.read_text())
 

@@ -23,8 +23,11 @@ fake = Faker("en_US")
 
 
 def state_agency(**kwargs) -> Organization:
-    values = {"kind": Organization.Kind.STATE_AGENCY, "designating_agency": "",
-              "designation_date": None}  # fmt: skip
+    values = {
+        "kind": Organization.Kind.STATE_AGENCY,
+        "designating_agency": "",
+        "designation_date": None,
+    }
     return OrganizationFactory(**{**values, **kwargs})
 
 
@@ -98,17 +101,22 @@ def facts(referral, **kwargs) -> decisions.ConfirmationFacts:
 def confirm(referral, person, **kwargs):
     referral.refresh_from_db()
     return decisions.confirm_referral(
-        referral=referral, reviewer=person, facts=facts(referral, **kwargs),
+        referral=referral,
+        reviewer=person,
+        facts=facts(referral, **kwargs),
         expected_version=referral.version,
-    )  # fmt: skip
+    )
 
 
 def decline(referral, person, reasons=(DeclineReason.CRITERIA_NOT_MET,), note="Not enough."):
     referral.refresh_from_db()
     return decisions.decline_referral(
-        referral=referral, reviewer=person, reasons=list(reasons), note=note,
+        referral=referral,
+        reviewer=person,
+        reasons=list(reasons),
+        note=note,
         expected_version=referral.version,
-    )  # fmt: skip
+    )
 
 
 def drain(limit: int = 50) -> int:
@@ -133,8 +141,9 @@ def pdf_text(data: bytes) -> str:
 
 
 def notice_text(notice) -> str:
-    return pdf_text(private_storage.read_decrypted(notice.stored_name,
-                                                   context=notice.storage_context))  # fmt: skip
+    return pdf_text(
+        private_storage.read_decrypted(notice.stored_name, context=notice.storage_context)
+    )
 
 
 def bulk_open_referrals(count: int, *, referrer, start: int = 1, **fields) -> list[Referral]:

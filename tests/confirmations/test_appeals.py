@@ -105,9 +105,11 @@ def test_overturning_confirms_and_routes_like_any_other(declined, other_reviewer
     declined.refresh_from_db()
 
     decision = decisions.overturn_appeal(
-        referral=declined, reviewer=other_reviewer, facts=helpers.facts(declined),
+        referral=declined,
+        reviewer=other_reviewer,
+        facts=helpers.facts(declined),
         expected_version=declined.version,
-    )  # fmt: skip
+    )
 
     declined.refresh_from_db()
     assert declined.status == Status.CONFIRMED
@@ -125,9 +127,11 @@ def test_upholding_keeps_the_decline_and_issues_a_final_notice(declined, other_r
     declined.refresh_from_db()
 
     decisions.uphold_appeal(
-        referral=declined, reviewer=other_reviewer, note="The new facts do not change it.",
+        referral=declined,
+        reviewer=other_reviewer,
+        note="The new facts do not change it.",
         expected_version=declined.version,
-    )  # fmt: skip
+    )
 
     declined.refresh_from_db()
     assert declined.status == Status.DECLINED
@@ -184,8 +188,9 @@ def test_the_appeal_page_is_a_404_for_another_organization(client, declined):
 def test_the_appeal_page_is_for_referrers_only(client, declined, role):
     client.force_login(UserFactory(role=role, organization=declined.organization))
 
-    response = client.post(reverse("confirmations:appeal", args=[declined.public_id]),
-                           {"statement": STATEMENT})  # fmt: skip
+    response = client.post(
+        reverse("confirmations:appeal", args=[declined.public_id]), {"statement": STATEMENT}
+    )
 
     assert response.status_code == 403
     assert not Appeal.objects.exists()
@@ -208,8 +213,14 @@ def test_the_decide_pages_overturn_an_appeal(client, declined, other_reviewer):
     url = reverse("confirmations:confirm", args=[declined.public_id])
 
     assert "Overturn the decline" in client.get(url).content.decode()
-    answers = {"version": declined.version, "basis": "both", "appears_eligible": "yes",
-               "county": declined.county_of_residence_id, "minor": "no", "note": ""}  # fmt: skip
+    answers = {
+        "version": declined.version,
+        "basis": "both",
+        "appears_eligible": "yes",
+        "county": declined.county_of_residence_id,
+        "minor": "no",
+        "note": "",
+    }
     client.post(url, {**answers, "action": "issue"})
 
     declined.refresh_from_db()

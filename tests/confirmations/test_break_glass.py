@@ -30,9 +30,13 @@ def case(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     referral = helpers.submitted()
     attachment = Attachment(
-        referral=referral, kind=AttachmentKind.CONSENT_FORM, original_name="consent.pdf",
-        content_type="application/pdf", size=12, uploaded_by=referral.created_by,
-    )  # fmt: skip
+        referral=referral,
+        kind=AttachmentKind.CONSENT_FORM,
+        original_name="consent.pdf",
+        content_type="application/pdf",
+        size=12,
+        uploaded_by=referral.created_by,
+    )
     attachment.stored_name = private_storage.save_encrypted(
         b"%PDF-1.4 form", context=attachment.storage_context
     )
@@ -61,8 +65,9 @@ def _log(user, referral) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("action", [Action.VIEW_REFERRAL, Action.DOWNLOAD_ATTACHMENT,
-                                    Action.DOWNLOAD_NOTICE])  # fmt: skip
+@pytest.mark.parametrize(
+    "action", [Action.VIEW_REFERRAL, Action.DOWNLOAD_ATTACHMENT, Action.DOWNLOAD_NOTICE]
+)
 def test_without_a_grant_an_administrator_gets_404_and_nothing_is_shown(
     client, case, administrator, action
 ):
@@ -86,8 +91,9 @@ def test_the_referrers_detail_page_is_never_an_administrators(client, case, admi
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("action", [Action.VIEW_REFERRAL, Action.DOWNLOAD_ATTACHMENT,
-                                    Action.DOWNLOAD_NOTICE])  # fmt: skip
+@pytest.mark.parametrize(
+    "action", [Action.VIEW_REFERRAL, Action.DOWNLOAD_ATTACHMENT, Action.DOWNLOAD_NOTICE]
+)
 def test_with_a_grant_the_content_opens_and_the_log_shows_the_grant_then_the_view(
     client, case, administrator, action
 ):

@@ -25,9 +25,15 @@ def test_the_case_page_shows_every_field_decrypted(client, reviewer):
 
     page = client.get(_url(referral)).content.decode()
 
-    for value in (referral.legal_name, referral.phone, referral.email, referral.other_names,
-                  referral.country_of_birth, referral.agency_case_number or "None given",
-                  referral.organization.name):  # fmt: skip
+    for value in (
+        referral.legal_name,
+        referral.phone,
+        referral.email,
+        referral.other_names,
+        referral.country_of_birth,
+        referral.agency_case_number or "None given",
+        referral.organization.name,
+    ):
         assert value in page, value
     assert referral.narrative.split(".")[0] in page
     assert "Agriculture or farm work" in page and "Debt that cannot be paid off" in page
@@ -54,10 +60,13 @@ def test_each_view_is_recorded_and_listed_under_viewed_by(client, reviewer, supe
 def test_attachments_link_to_the_download_which_records_the_download(client, reviewer):
     draft = builders.draft(UserFactory(role=Role.REFERRER))
     attachment = referral_services.add_attachment(
-        referral=draft, user=draft.created_by, kind=AttachmentKind.POLICE_REPORT,
-        upload=CheckedFile(name="report.pdf", content_type="application/pdf",
-                           data=b"%PDF-1.4 test file"),
-    )  # fmt: skip
+        referral=draft,
+        user=draft.created_by,
+        kind=AttachmentKind.POLICE_REPORT,
+        upload=CheckedFile(
+            name="report.pdf", content_type="application/pdf", data=b"%PDF-1.4 test file"
+        ),
+    )
     referral = referral_services.submit_referral(referral=draft, user=draft.created_by)
     client.force_login(reviewer)
 
@@ -105,8 +114,14 @@ def test_actions_are_offered_only_to_the_assigned_reviewer(client, reviewer, oth
 
     assert "Request information from the referrer" not in other
     assert "Only the assigned reviewer" in other
-    actions = ["Request information from the referrer", "Record a consultation",
-               "Extend the deadline", ">Confirm<", ">Decline<", "Release to the queue"]  # fmt: skip
+    actions = [
+        "Request information from the referrer",
+        "Record a consultation",
+        "Extend the deadline",
+        ">Confirm<",
+        ">Decline<",
+        "Release to the queue",
+    ]
     for action in actions:
         assert action in mine, action
 

@@ -89,14 +89,19 @@ def test_two_decisions_at_once_record_exactly_one():
     results = race(
         referral,
         lambda: decisions.confirm_referral(
-            referral=referral, reviewer=reviewer, facts=helpers.facts(referral),
+            referral=referral,
+            reviewer=reviewer,
+            facts=helpers.facts(referral),
             expected_version=version,
         ),
         lambda: decisions.decline_referral(
-            referral=referral, reviewer=reviewer, reasons=["criteria_not_met"], note="",
+            referral=referral,
+            reviewer=reviewer,
+            reasons=["criteria_not_met"],
+            note="",
             expected_version=version,
         ),
-    )  # fmt: skip
+    )
 
     decided = [r for r in results if isinstance(r, Decision)]
     refused = [r for r in results if isinstance(r, services.StaleReferral)]
@@ -120,11 +125,13 @@ def test_a_decision_and_a_reassignment_at_once_never_both_apply():
     results = race(
         referral,
         lambda: decisions.confirm_referral(
-            referral=referral, reviewer=reviewer, facts=helpers.facts(referral),
+            referral=referral,
+            reviewer=reviewer,
+            facts=helpers.facts(referral),
             expected_version=version,
         ),
         lambda: services.reassign_referral(referral=referral, actor=supervisor, reviewer=other),
-    )  # fmt: skip
+    )
 
     referral.refresh_from_db()
     confirmed, reassigned = results

@@ -31,8 +31,12 @@ def test_a_consultation_is_recorded_with_an_event_for_state_staff_only(reviewer)
 def test_a_consultation_needs_the_agency_the_person_an_outcome_and_a_past_time(reviewer):
     referral = helpers.assigned(reviewer)
 
-    for bad in ({"agency": "FBI"}, {"outcome": "maybe"}, {"consulted_with": " "},
-                {"consulted_at": timezone.now() + timedelta(days=1)}):  # fmt: skip
+    for bad in (
+        {"agency": "FBI"},
+        {"outcome": "maybe"},
+        {"consulted_with": " "},
+        {"consulted_at": timezone.now() + timedelta(days=1)},
+    ):
         with pytest.raises(ReviewRefused):
             helpers.consult(referral, reviewer, **bad)
     assert not Consultation.objects.exists()
@@ -86,9 +90,12 @@ def test_an_extension_moves_the_deadline_and_keeps_the_reason(reviewer):
     new_day = _later_business_day(timezone.localdate(old_due))
 
     extension = services.extend_deadline(
-        referral=referral, actor=reviewer, reason="Waiting for the police report.",
-        new_due_date=new_day, expected_version=referral.version,
-    )  # fmt: skip
+        referral=referral,
+        actor=reviewer,
+        reason="Waiting for the police report.",
+        new_due_date=new_day,
+        expected_version=referral.version,
+    )
 
     referral.refresh_from_db()
     assert timezone.localdate(referral.due_at) == new_day
@@ -106,14 +113,17 @@ def test_an_extension_must_be_a_later_business_day(reviewer):
     assert not is_business_day(weekend)
 
     with pytest.raises(ReviewRefused, match="business day"):
-        services.extend_deadline(referral=referral, actor=reviewer, reason="x",
-                                 new_due_date=weekend)  # fmt: skip
+        services.extend_deadline(
+            referral=referral, actor=reviewer, reason="x", new_due_date=weekend
+        )
     with pytest.raises(ReviewRefused, match="later"):
-        services.extend_deadline(referral=referral, actor=reviewer, reason="x",
-                                 new_due_date=due_day)  # fmt: skip
+        services.extend_deadline(
+            referral=referral, actor=reviewer, reason="x", new_due_date=due_day
+        )
     with pytest.raises(ReviewRefused, match="good cause"):
-        services.extend_deadline(referral=referral, actor=reviewer, reason=" ",
-                                 new_due_date=_later_business_day(due_day))  # fmt: skip
+        services.extend_deadline(
+            referral=referral, actor=reviewer, reason=" ", new_due_date=_later_business_day(due_day)
+        )
 
 
 def test_a_supervisor_may_extend_but_another_reviewer_may_not(reviewer, other_reviewer, supervisor):
@@ -121,10 +131,12 @@ def test_a_supervisor_may_extend_but_another_reviewer_may_not(reviewer, other_re
     day = _later_business_day(timezone.localdate(referral.due_at))
 
     with pytest.raises(ReviewRefused):
-        services.extend_deadline(referral=referral, actor=other_reviewer, reason="x",
-                                 new_due_date=day)  # fmt: skip
-    services.extend_deadline(referral=referral, actor=supervisor, reason="Holiday backlog.",
-                             new_due_date=day)  # fmt: skip
+        services.extend_deadline(
+            referral=referral, actor=other_reviewer, reason="x", new_due_date=day
+        )
+    services.extend_deadline(
+        referral=referral, actor=supervisor, reason="Holiday backlog.", new_due_date=day
+    )
 
     assert Extension.objects.filter(referral=referral, granted_by=supervisor).exists()
 
@@ -136,14 +148,17 @@ def test_the_extension_page_explains_a_weekend(client, reviewer):
     due_day = timezone.localdate(referral.due_at)
     saturday = due_day + timedelta(days=(5 - due_day.weekday()) % 7 or 7)
 
-    response = client.post(url, {"version": referral.version, "reason": "Backlog",
-                                 "new_due_date": saturday.isoformat()})  # fmt: skip
+    response = client.post(
+        url,
+        {"version": referral.version, "reason": "Backlog", "new_due_date": saturday.isoformat()},
+    )
 
     assert response.status_code == 400
     assert "business day" in response.content.decode()
     good = _later_business_day(due_day)
-    client.post(url, {"version": referral.version, "reason": "Backlog",
-                      "new_due_date": good.isoformat()})  # fmt: skip
+    client.post(
+        url, {"version": referral.version, "reason": "Backlog", "new_due_date": good.isoformat()}
+    )
     referral.refresh_from_db()
     assert timezone.localdate(referral.due_at) == good
 
@@ -152,6 +167,9 @@ def test_the_database_refuses_an_extension_to_an_earlier_date(reviewer):
     referral = helpers.assigned(reviewer)
     with pytest.raises(IntegrityError), transaction.atomic():
         Extension.objects.create(
-            referral=referral, reason="x", previous_due_at=referral.due_at,
-            new_due_at=referral.due_at - timedelta(days=1), granted_by=reviewer,
-        )  # fmt: skip
+            referral=referral,
+            reason="x",
+            previous_due_at=referral.due_at,
+            new_due_at=referral.due_at - timedelta(days=1),
+            granted_by=reviewer,
+        )

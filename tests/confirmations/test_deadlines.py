@@ -82,8 +82,13 @@ def due_referrals(db, reviewer, other_reviewer):
     Referral.objects.filter(pk=decided.pk).update(
         due_at=now - timedelta(days=5), status=Status.CONFIRMED, assigned_reviewer=other_reviewer
     )
-    return {"overdue": overdue, "due_soon": due_soon, "later": later,
-            "unassigned": unassigned, "decided": decided}  # fmt: skip
+    return {
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "later": later,
+        "unassigned": unassigned,
+        "decided": decided,
+    }
 
 
 @pytest.mark.django_db
@@ -143,8 +148,9 @@ def test_no_reminders_when_nothing_is_due(reviewer, supervisor):
 def test_a_paused_clock_is_not_reminded(reviewer, supervisor, settings):
     settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION = True
     referral = helpers.assigned(reviewer)
-    services.request_information(referral=referral, reviewer=reviewer, reasons=["other"],
-                                 message="Anything else?")  # fmt: skip
+    services.request_information(
+        referral=referral, reviewer=reviewer, reasons=["other"], message="Anything else?"
+    )
     Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(days=1))
 
     assert services.send_deadline_reminders() == 0

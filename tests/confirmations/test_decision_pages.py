@@ -20,17 +20,26 @@ def _decline_url(referral):
 
 
 def _answers(referral, **overrides):
-    values = {"version": referral.version, "basis": "federal_criteria",
-              "appears_eligible": "yes", "county": referral.county_of_residence_id,
-              "minor": "no", "note": "Clear account of debt bondage."}  # fmt: skip
+    values = {
+        "version": referral.version,
+        "basis": "federal_criteria",
+        "appears_eligible": "yes",
+        "county": referral.county_of_residence_id,
+        "minor": "no",
+        "note": "Clear account of debt bondage.",
+    }
     return {**values, **overrides}
 
 
 @pytest.mark.parametrize(
     ("status", "suggested"),
-    [(ImmigrationStatus.T_VISA, "yes"), (ImmigrationStatus.UNDOCUMENTED, "no"),
-     (ImmigrationStatus.US_CITIZEN, "yes"), (ImmigrationStatus.UNKNOWN, "no")],
-)  # fmt: skip
+    [
+        (ImmigrationStatus.T_VISA, "yes"),
+        (ImmigrationStatus.UNDOCUMENTED, "no"),
+        (ImmigrationStatus.US_CITIZEN, "yes"),
+        (ImmigrationStatus.UNKNOWN, "no"),
+    ],
+)
 def test_the_form_suggests_eligibility_from_the_immigration_status(
     client, reviewer, status, suggested
 ):
@@ -132,8 +141,11 @@ def test_missing_answers_are_listed_at_the_top_and_next_to_fields(client, review
 def test_the_decline_preview_and_issue(client, reviewer):
     referral = helpers.ready_to_decide(reviewer)
     client.force_login(reviewer)
-    answers = {"version": referral.version, "reasons": ["criteria_not_met", "other"],
-               "note": "The work was voluntary and paid as agreed."}  # fmt: skip
+    answers = {
+        "version": referral.version,
+        "reasons": ["criteria_not_met", "other"],
+        "note": "The work was voluntary and paid as agreed.",
+    }
 
     preview = client.post(_decline_url(referral), answers).content.decode()
     client.post(_decline_url(referral), {**answers, "action": "issue"})
@@ -148,8 +160,9 @@ def test_the_other_reason_needs_an_explanation(client, reviewer):
     referral = helpers.ready_to_decide(reviewer)
     client.force_login(reviewer)
 
-    response = client.post(_decline_url(referral),
-                           {"version": referral.version, "reasons": ["other"]})  # fmt: skip
+    response = client.post(
+        _decline_url(referral), {"version": referral.version, "reasons": ["other"]}
+    )
 
     assert response.status_code == 400 and "Explain the other reason" in response.content.decode()
 
@@ -184,8 +197,9 @@ def test_the_preview_warns_about_a_foreign_national_minor_once_per_fact(client, 
     referral = helpers.ready_to_decide(reviewer, date_of_birth=None, estimated_age=15)
     client.force_login(reviewer)
 
-    response = client.post(_confirm_url(referral), _answers(referral, minor="yes",
-                                                            appears_eligible="no"))  # fmt: skip
+    response = client.post(
+        _confirm_url(referral), _answers(referral, minor="yes", appears_eligible="no")
+    )
 
     page = response.content.decode()
     assert "HHS to be told within 24 hours" in page

@@ -73,8 +73,9 @@ def test_also_sending_to_the_other_destination_routes_only_where_consent_allows(
 
     helpers.confirm(referral, reviewer, add_other=True)
 
-    assert list(RoutingDelivery.objects.filter(referral=referral).values_list(
-        "destination", flat=True)) == ["district"]  # fmt: skip
+    assert list(
+        RoutingDelivery.objects.filter(referral=referral).values_list("destination", flat=True)
+    ) == ["district"]
     text = helpers.notice_text(referral.notices.get(kind=NoticeKind.REFERRING_ORGANIZATION))
     assert "has not consented" in text
 
@@ -83,10 +84,11 @@ def test_declining_records_reasons_and_issues_the_decline_notice_with_how_to_app
     referral = helpers.ready_to_decide(reviewer)
 
     decision = helpers.decline(
-        referral, reviewer,
+        referral,
+        reviewer,
         reasons=[DeclineReason.CRITERIA_NOT_MET, DeclineReason.INSUFFICIENT_INFORMATION],
         note="No sign of force, fraud or coercion in the account given.",
-    )  # fmt: skip
+    )
 
     referral.refresh_from_db()
     assert referral.status == Status.DECLINED
@@ -153,9 +155,12 @@ def test_a_stale_form_is_refused(reviewer):
 
     with pytest.raises(StaleReferral):
         decisions.decline_referral(
-            referral=referral, reviewer=reviewer, reasons=["other"], note="x",
+            referral=referral,
+            reviewer=reviewer,
+            reasons=["other"],
+            note="x",
             expected_version=old_version,
-        )  # fmt: skip
+        )
     assert Decision.objects.filter(referral=referral).count() == 1
 
 
@@ -197,16 +202,23 @@ def test_the_database_refuses_a_second_first_decision_and_inconsistent_facts(rev
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(
-            referral=referral, outcome="declined", decline_reasons=["other"],
-            decided_by=reviewer, referral_version=1,
-        )  # fmt: skip
+            referral=referral,
+            outcome="declined",
+            decline_reasons=["other"],
+            decided_by=reviewer,
+            referral_version=1,
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(basis="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(
-            referral=referral, stage="appeal", outcome="declined", decline_reasons=[],
-            decided_by=reviewer, referral_version=1,
-        )  # fmt: skip
+            referral=referral,
+            stage="appeal",
+            outcome="declined",
+            decline_reasons=[],
+            decided_by=reviewer,
+            referral_version=1,
+        )
 
 
 def test_a_confirmation_without_a_county_is_recorded_but_sent_nowhere(reviewer):

@@ -131,10 +131,13 @@ def test_the_request_page_sends_a_request(client, reviewer):
     assert "Choose at least one reason" in empty.content.decode()
     response = client.post(
         url,
-        {"version": referral.version, "reasons": ["missing_identity", "other"],
-         "message": "What is the date of birth?"},
+        {
+            "version": referral.version,
+            "reasons": ["missing_identity", "other"],
+            "message": "What is the date of birth?",
+        },
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "Your request is sent" in response.content.decode()
     assert InformationRequest.objects.get(referral=referral).reasons == [

@@ -63,8 +63,9 @@ def _as_printed(text: str, bold: bool = False) -> str:
     base = notice_fonts.BOLD if bold else notice_fonts.BODY
     style = ParagraphStyle("probe", fontName=base, fontSize=12, leading=16, shaping=1)
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=LETTER).build([Paragraph(notice_fonts.markup(text, base),
-                                                                style)])  # fmt: skip
+    SimpleDocTemplate(buffer, pagesize=LETTER).build(
+        [Paragraph(notice_fonts.markup(text, base), style)]
+    )
     return _text(buffer.getvalue()).strip()
 
 
@@ -141,10 +142,12 @@ def test_the_referring_organization_notice_stays_in_english(reviewer):
 def test_a_draft_catalog_says_so_in_both_languages(reviewer):
     referral = _confirmed(reviewer, "es", PEOPLE["es"][0])
 
-    spanish = " ".join(_text(_pdf(referral.notices.get(kind="confirmation_adult", language="es")))
-                       .split())  # fmt: skip
-    english = " ".join(_text(_pdf(referral.notices.get(kind="confirmation_adult", language="en")))
-                       .split())  # fmt: skip
+    spanish = " ".join(
+        _text(_pdf(referral.notices.get(kind="confirmation_adult", language="es"))).split()
+    )
+    english = " ".join(
+        _text(_pdf(referral.notices.get(kind="confirmation_adult", language="en"))).split()
+    )
 
     assert "Esta traducción es un borrador y no ha sido certificada." in spanish
     assert "This translation is a draft and has not been certified." in spanish
@@ -159,8 +162,9 @@ def test_a_certified_catalog_prints_no_draft_line(reviewer, tmp_path, settings):
         "X-Translation-Status: draft, not certified", "X-Translation-Status: certified by a test"
     )
     (target / "django.po").write_text(certified)
-    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(target / "django.po")],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["msgfmt", "-o", str(target / "django.mo"), str(target / "django.po")], check=True
+    )
     settings.LOCALE_PATHS = [tmp_path]
     notice_catalogs.status.cache_clear()
     translation.trans_real._translations.clear()

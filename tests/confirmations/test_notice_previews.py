@@ -18,8 +18,14 @@ def _articles(page: str) -> list[str]:
 def test_the_confirm_preview_shows_the_persons_notice_in_english_and_arabic(client, reviewer):
     referral = helpers.ready_to_decide(reviewer, preferred_language="ar")
     client.force_login(reviewer)
-    answers = {"version": referral.version, "basis": "federal_criteria", "appears_eligible": "yes",
-               "county": referral.county_of_residence_id, "minor": "no", "note": ""}  # fmt: skip
+    answers = {
+        "version": referral.version,
+        "basis": "federal_criteria",
+        "appears_eligible": "yes",
+        "county": referral.county_of_residence_id,
+        "minor": "no",
+        "note": "",
+    }
 
     page = client.post(reverse("confirmations:confirm", args=[referral.public_id]), answers)
 

@@ -140,8 +140,9 @@ def test_a_malformed_reference_or_filter_is_an_error_message_not_a_500(client, r
     helpers.bulk_open_referrals(2, referrer=referrer)
     client.force_login(reviewer)
 
-    response = client.get(QUEUE, {"reference": "<script>", "county": "x", "status": "nope",
-                                  "page": "zzz"})  # fmt: skip
+    response = client.get(
+        QUEUE, {"reference": "<script>", "county": "x", "status": "nope", "page": "zzz"}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -192,8 +193,15 @@ def _indexed_columns():
 
 @pytest.mark.parametrize(
     "column",
-    ["status", "county_of_residence_id", "sex_trafficking", "labor_trafficking",
-     "minor_at_referral", "assigned_reviewer_id", "reference"],
-)  # fmt: skip
+    [
+        "status",
+        "county_of_residence_id",
+        "sex_trafficking",
+        "labor_trafficking",
+        "minor_at_referral",
+        "assigned_reviewer_id",
+        "reference",
+    ],
+)
 def test_every_filter_has_an_index(column):
     assert any(column in columns for columns in _indexed_columns()), column

@@ -61,14 +61,18 @@ def _appeal_and_decide(referral, other_reviewer, *, overturn: bool):
     referral.refresh_from_db()
     if overturn:
         decisions.overturn_appeal(
-            referral=referral, reviewer=other_reviewer, facts=helpers.facts(referral),
+            referral=referral,
+            reviewer=other_reviewer,
+            facts=helpers.facts(referral),
             expected_version=referral.version,
-        )  # fmt: skip
+        )
     else:
         decisions.uphold_appeal(
-            referral=referral, reviewer=other_reviewer, note="Still not enough.",
+            referral=referral,
+            reviewer=other_reviewer,
+            note="Still not enough.",
             expected_version=referral.version,
-        )  # fmt: skip
+        )
     referral.refresh_from_db()
 
 
@@ -114,9 +118,16 @@ def test_a_valid_code_and_date_of_birth_show_the_notice_and_nothing_personal(cli
     )
     assert "Confirmation as a victim of human trafficking" in body
     assert "It stands." in body
-    for personal in (confirmed.legal_name, *confirmed.legal_name.split(), confirmed.address,
-                     confirmed.narrative, confirmed.phone, confirmed.date_of_birth.isoformat(),
-                     f"{confirmed.date_of_birth:%B %-d, %Y}", code):  # fmt: skip
+    for personal in (
+        confirmed.legal_name,
+        *confirmed.legal_name.split(),
+        confirmed.address,
+        confirmed.narrative,
+        confirmed.phone,
+        confirmed.date_of_birth.isoformat(),
+        f"{confirmed.date_of_birth:%B %-d, %Y}",
+        code,
+    ):
         assert personal and personal not in body
     assert (
         response["Cache-Control"].startswith("max-age=0")
@@ -132,10 +143,21 @@ def test_a_successful_check_is_recorded_in_the_access_log_without_personal_data(
 
     [entry] = AccessLog.objects.filter(action=AccessAction.VERIFY_NOTICE)
     decision = confirmed.decisions.get()
-    assert (entry.user, entry.referral_reference, entry.object_type, entry.object_public_id,
-            entry.ip_address, entry.detail) == (
-        None, confirmed.reference, "decision", decision.public_id, "198.51.100.7", "",
-    )  # fmt: skip
+    assert (
+        entry.user,
+        entry.referral_reference,
+        entry.object_type,
+        entry.object_public_id,
+        entry.ip_address,
+        entry.detail,
+    ) == (
+        None,
+        confirmed.reference,
+        "decision",
+        decision.public_id,
+        "198.51.100.7",
+        "",
+    )
 
 
 def test_wrong_date_of_birth_and_unknown_code_answer_identically(client, confirmed, declined):
@@ -157,8 +179,9 @@ def test_wrong_date_of_birth_and_unknown_code_answer_identically(client, confirm
     assert not AccessLog.objects.filter(action=AccessAction.VERIFY_NOTICE).exists()
 
 
-def test_an_overturned_decline_shows_as_replaced_by_the_confirmation(client, declined,
-                                                                      other_reviewer):  # fmt: skip
+def test_an_overturned_decline_shows_as_replaced_by_the_confirmation(
+    client, declined, other_reviewer
+):
     decline_code = _code(declined, NoticeKind.DECLINE)
     _appeal_and_decide(declined, other_reviewer, overturn=True)
     confirmation_code = _code(declined, NoticeKind.CONFIRMATION_ADULT)
@@ -185,9 +208,11 @@ def test_a_decline_under_appeal_and_upheld_still_stands(client, declined, other_
     helpers.assigned(other_reviewer, declined)
     declined.refresh_from_db()
     decisions.uphold_appeal(
-        referral=declined, reviewer=other_reviewer, note="Still not enough.",
+        referral=declined,
+        reviewer=other_reviewer,
+        note="Still not enough.",
         expected_version=declined.version,
-    )  # fmt: skip
+    )
     declined.refresh_from_db()
     upheld = _check(client, code, declined.date_of_birth).content.decode()
     final = _check(client, _code(declined, NoticeKind.DECLINE), declined.date_of_birth)

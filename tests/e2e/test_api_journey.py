@@ -81,9 +81,11 @@ def test_a_system_submits_a_reviewer_confirms_in_the_browser_and_the_district_sy
     acknowledged = albany_api.post(f"/api/v1/cases/{row['id']}/acknowledge/")
     reported = albany_api.post(
         f"/api/v1/cases/{row['id']}/outcome/",
-        {"outcome": "contacted",
-         "attempts": [{"attempted_on": str(timezone.localdate()), "method": "phone"}]},
-    )  # fmt: skip
+        {
+            "outcome": "contacted",
+            "attempts": [{"attempted_on": str(timezone.localdate()), "method": "phone"}],
+        },
+    )
 
     # The provider's system reads that step on the referral's timeline.
     timeline = referrer_api.get(f"/api/v1/referrals/{referral_id}/timeline/").json()

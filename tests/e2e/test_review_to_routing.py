@@ -51,8 +51,12 @@ def test_a_confirmed_referral_reaches_the_district_and_the_referrer_sees_its_pro
     # The district's user sees the case, acknowledges it and reports contact (each person in
     # their own browser; the reviewer stays signed in: a TOTP code works only once).
     reviewer_page, page = page, browser.new_context().new_page()
-    page.on("console", lambda m: csp_violations.append(m.text) if "Content" in m.text and
-            "Security" in m.text else None)  # fmt: skip
+    page.on(
+        "console",
+        lambda m: (
+            csp_violations.append(m.text) if "Content" in m.text and "Security" in m.text else None
+        ),
+    )
     sign_in(page, live_server, agency_user)
     page.get_by_role("link", name="Cases sent to us").click()
     assert_accessible(page, "district case list")
@@ -75,8 +79,13 @@ def test_a_confirmed_referral_reaches_the_district_and_the_referrer_sees_its_pro
     sign_in(page, live_server, referrer)
     page.goto(f"{live_server.url}/referrals/{referral.public_id}/")
     timeline = page.locator("#timeline + ol").inner_text()
-    for step in ("Confirmed", "Sent for services", "Acknowledged by the receiving agency",
-                 "Outcome reported", "Contacted the person"):  # fmt: skip
+    for step in (
+        "Confirmed",
+        "Sent for services",
+        "Acknowledged by the receiving agency",
+        "Outcome reported",
+        "Contacted the person",
+    ):
         assert step in timeline, step
     assert page.get_by_role("link", name="Notice to the referring organization").is_visible()
     assert_accessible(page, "referrer's timeline")

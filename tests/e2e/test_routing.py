@@ -68,8 +68,12 @@ def test_the_district_acknowledges_and_reports_contact_and_the_referrer_sees_it(
     page.goto(f"{live_server.url}/referrals/{referral.public_id}/")
     timeline = page.locator("#timeline + ol")
     text = timeline.inner_text()
-    for step in ("Sent for services", "Acknowledged by the receiving agency", "Outcome reported",
-                 "Contacted the person"):  # fmt: skip
+    for step in (
+        "Sent for services",
+        "Acknowledged by the receiving agency",
+        "Outcome reported",
+        "Contacted the person",
+    ):
         assert step in text
     assert "drop-in centre" not in page.content()
     assert_accessible(page, "referrer's timeline")

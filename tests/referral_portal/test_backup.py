@@ -75,8 +75,12 @@ def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 
 
 def _lib(*commands: str) -> None:
-    subprocess.run(["bash", "-c", f"source scripts/lib.sh; {' '.join(commands)}"], cwd=ROOT,
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["bash", "-c", f"source scripts/lib.sh; {' '.join(commands)}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -100,9 +104,12 @@ def _web(env: dict[str, str]):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -141,10 +148,13 @@ def _confirmed_referral_with_attachment(attachment_bytes: bytes):
     reviewer = helpers.reviewer()
     draft = builders.draft(UserFactory(role=Role.REFERRER))
     attachment = referral_services.add_attachment(
-        referral=draft, user=draft.created_by, kind=AttachmentKind.POLICE_REPORT,
-        upload=CheckedFile(name="report.pdf", content_type="application/pdf",
-                           data=attachment_bytes),
-    )  # fmt: skip
+        referral=draft,
+        user=draft.created_by,
+        kind=AttachmentKind.POLICE_REPORT,
+        upload=CheckedFile(
+            name="report.pdf", content_type="application/pdf", data=attachment_bytes
+        ),
+    )
     referral = referral_services.submit_referral(referral=draft, user=draft.created_by)
     helpers.assigned(reviewer, referral)
     helpers.consult(referral, reviewer)
@@ -160,8 +170,9 @@ def test_a_backup_restores_into_an_empty_system_that_serves_the_same_files(
     attachment_bytes = files.pdf(fake.sentence())
     reviewer, referral, attachment = _confirmed_referral_with_attachment(attachment_bytes)
     notice = referral.notices.get(kind=NoticeKind.CONFIRMATION_ADULT, language="en")
-    notice_bytes = private_storage.read_decrypted(notice.stored_name,
-                                                  context=notice.storage_context)  # fmt: skip
+    notice_bytes = private_storage.read_decrypted(
+        notice.stored_name, context=notice.storage_context
+    )
 
     made = _run(["scripts/backup.sh", str(backup)], _env(_test_database_url(), source_run))
     assert made.returncode == 0, made.stderr[-3000:]
@@ -174,8 +185,11 @@ def test_a_backup_restores_into_an_empty_system_that_serves_the_same_files(
         "active": "dev1", "configured": ["dev1"], "in_database": ["dev1"], "in_files": ["dev1"],
     }  # fmt: skip
     written = b"".join(p.read_bytes() for p in backup.iterdir() if p.suffix == ".json")
-    secrets = [*settings.FIELD_ENCRYPTION_KEYS.values(), settings.BLIND_INDEX_KEY,
-               settings.SECRET_KEY]  # fmt: skip
+    secrets = [
+        *settings.FIELD_ENCRYPTION_KEYS.values(),
+        settings.BLIND_INDEX_KEY,
+        settings.SECRET_KEY,
+    ]
     assert [secret for secret in secrets if secret.encode() in written] == []
     # Four files (the attachment; the person's notice in English and in Spanish, their language;
     # the referring organization's notice), stored and copied as ciphertext only.
@@ -212,9 +226,11 @@ def test_restore_refuses_a_database_with_tables_a_changed_file_and_missing_keys(
     verify = [sys.executable, "manage.py", "restore_private_files", "--verify-only", str(backup)]
     other_key = base64.urlsafe_b64encode(b"k" * 32).decode()
     without_the_key = _env(
-        _test_database_url(), tmp_path / "empty",
-        FIELD_ENCRYPTION_KEYS=f"k2={other_key}", FIELD_ENCRYPTION_ACTIVE_KEY="k2",
-    )  # fmt: skip
+        _test_database_url(),
+        tmp_path / "empty",
+        FIELD_ENCRYPTION_KEYS=f"k2={other_key}",
+        FIELD_ENCRYPTION_ACTIVE_KEY="k2",
+    )
 
     into_full_database = _run(["scripts/restore.sh", str(backup)], env)
     keys_missing = _run(verify, without_the_key)
@@ -256,8 +272,10 @@ def test_private_files_in_a_bucket_are_copied_out_and_back_into_an_empty_bucket(
     target.client.create_bucket(Bucket=target.name)
     backup = tmp_path / "backup"
 
-    made = _run(["scripts/backup.sh", str(backup)],
-                _env(_test_database_url(), tmp_path, **source.environment()))  # fmt: skip
+    made = _run(
+        ["scripts/backup.sh", str(backup)],
+        _env(_test_database_url(), tmp_path, **source.environment()),
+    )
     restore = [sys.executable, "manage.py", "restore_private_files", str(backup)]
     into_target = _env(_test_database_url(), tmp_path, **target.environment())
     restored = _run(restore, into_target)

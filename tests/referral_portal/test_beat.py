@@ -34,10 +34,23 @@ class Beat:
         }
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "referral_portal", "beat",
-                 "--loglevel=info", "--schedule", str(workdir / f"{name}-schedule")],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "referral_portal",
+                    "beat",
+                    "--loglevel=info",
+                    "--schedule",
+                    str(workdir / f"{name}-schedule"),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def said(self, text: str) -> bool:
         return text in self.log.read_text(errors="replace")

@@ -46,12 +46,14 @@ def test_with_debug_on_the_development_keys_are_accepted(settings):
         {"SECRET_KEY": development_keys.SECRET_KEY},
         {"BLIND_INDEX_KEY": development_keys.BLIND_INDEX_KEY},
         {
-            "FIELD_ENCRYPTION_KEYS": {"old": development_keys.FIELD_ENCRYPTION_KEYS["dev1"],
-                                      "k1": production.key()},
+            "FIELD_ENCRYPTION_KEYS": {
+                "old": development_keys.FIELD_ENCRYPTION_KEYS["dev1"],
+                "k1": production.key(),
+            },
         },
     ],
     ids=["secret key", "blind index key", "an old encryption key"],
-)  # fmt: skip
+)
 def test_any_one_development_key_left_is_refused(settings, kept):
     changes = {**_fresh_keys(), **kept, "ALLOW_DEVELOPMENT_KEYS": False}
 
@@ -63,8 +65,12 @@ def _production_check(**overrides):
     env = {**production.environment(), **overrides}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_with_the_development_keys_fail_the_check():

@@ -61,9 +61,13 @@ def _workdir():
 def _lib_sh(script, run_dir):
     """Runs bash lines with scripts/lib.sh sourced, as run.sh and test.sh do."""
     return subprocess.run(
-        ["bash", "-c", f"source scripts/lib.sh\n{script}"], cwd=ROOT, capture_output=True,
-        text=True, timeout=120, env={**os.environ, "PORTAL_RUN_DIR": str(run_dir)},
-    )  # fmt: skip
+        ["bash", "-c", f"source scripts/lib.sh\n{script}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PORTAL_RUN_DIR": str(run_dir)},
+    )
 
 
 def _pids(supervisor_lines, name):
@@ -113,9 +117,13 @@ class Run:
     def start(self):
         log = (self.workdir / "run.log").open("w")
         self.process = subprocess.Popen(
-            ["./scripts/run.sh"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            ["./scripts/run.sh"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         return self
 
     def log(self):
@@ -310,8 +318,10 @@ def _supervise(tmp_path, procfile, *, until, seconds=20):
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts/supervise.py"), "--procfile", "Procfile"],
-            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + seconds
     while not until(log_path.read_text()) and time.monotonic() < deadline:
         time.sleep(0.1)

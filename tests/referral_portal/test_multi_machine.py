@@ -52,12 +52,25 @@ class WebProcess:
         self.log = workdir / f"web-{name}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "referral_portal.wsgi:application",
-                 "--bind", self.url.removeprefix("http://"), "--workers", "1", "--threads", "4",
-                 "--no-control-socket"],  # its default path is one per user, not per server
-                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "referral_portal.wsgi:application",
+                    "--bind",
+                    self.url.removeprefix("http://"),
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                    "--no-control-socket",
+                ],  # its default path is one per user, not per server
+                cwd=ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
 
     def wait_ready(self):
         def answers():
@@ -84,8 +97,14 @@ class Browser:
         if "csrftoken" not in self.http.cookies:
             self.get("/accounts/login/")  # any form page sets the CSRF cookie
         headers = {"X-CSRFToken": self.http.cookies["csrftoken"]}
-        return self.http.post(self.web.url + path, data=data, files=files, headers=headers,
-                              allow_redirects=False, timeout=60)  # fmt: skip
+        return self.http.post(
+            self.web.url + path,
+            data=data,
+            files=files,
+            headers=headers,
+            allow_redirects=False,
+            timeout=60,
+        )
 
     def sign_in(self, user, code):
         response = self.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
@@ -244,8 +263,12 @@ def test_submitted_on_one_web_process_confirmed_on_the_other_delivered_once(
         [delivery] = RoutingDelivery.objects.filter(referral=referral)
         assert [r.key for r in receiver.requests] == [str(delivery.public_id)]
         kinds = Counter(OutboxMessage.objects.values_list("kind", flat=True))
-        assert kinds == {"referrals.submitted": 1, "confirmations.decided": 1,
-                         "routing.deliver": 1, "routing.notify": 1}  # fmt: skip
+        assert kinds == {
+            "referrals.submitted": 1,
+            "confirmations.decided": 1,
+            "routing.deliver": 1,
+            "routing.notify": 1,
+        }
         assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
         # Every private file, whichever process wrote it (attachment on A, notices on B), is in
         # the one bucket.

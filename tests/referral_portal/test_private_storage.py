@@ -121,9 +121,12 @@ def test_an_attachment_from_the_wizard_reaches_the_reviewer_through_the_bucket(
     client.force_login(referral.created_by)
     response = client.post(
         f"/referrals/{referral.public_id}/edit/attachments/",
-        {"action": "upload", "kind": "consent_form",
-         "file": SimpleUploadedFile("consent.pdf", original, "application/pdf")},
-    )  # fmt: skip
+        {
+            "action": "upload",
+            "kind": "consent_form",
+            "file": SimpleUploadedFile("consent.pdf", original, "application/pdf"),
+        },
+    )
     assert response.status_code == 302
     services.submit_referral(referral=referral, user=referral.created_by)
     attachment = Attachment.objects.get(referral=referral)
@@ -135,8 +138,9 @@ def test_an_attachment_from_the_wizard_reaches_the_reviewer_through_the_bucket(
 
     assert download.status_code == 200
     # The upload is rebuilt before it is stored, so compare with what the bucket holds.
-    stored = private_storage.read_decrypted(attachment.stored_name,
-                                            context=attachment.storage_context)  # fmt: skip
+    stored = private_storage.read_decrypted(
+        attachment.stored_name, context=attachment.storage_context
+    )
     assert download.content == stored and stored.startswith(b"%PDF-")
     name = attachment.stored_name
     assert s3_private_storage.object_keys() == [f"{name[:2]}/{name}"]

@@ -34,11 +34,14 @@ def test_without_a_settings_module_nothing_starts(process):
 
 def test_an_explicit_settings_module_is_honoured():
     result = _run(
-        [sys.executable, "-c",
-         "import referral_portal.wsgi; from django.conf import settings; "
-         "print(settings.SETTINGS_MODULE)"],
+        [
+            sys.executable,
+            "-c",
+            "import referral_portal.wsgi; from django.conf import settings; "
+            "print(settings.SETTINGS_MODULE)",
+        ],
         DJANGO_SETTINGS_MODULE="referral_portal.settings.test",
-    )  # fmt: skip
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "referral_portal.settings.test"

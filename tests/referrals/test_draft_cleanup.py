@@ -95,11 +95,23 @@ def test_the_e_mail_has_a_link_and_no_personal_data(time_machine, draft, run_at)
     text = f"{message.subject}\n{message.body}"
     assert f"/referrals/{draft.public_id}/" in message.body
     assert "May 4, 2026" in text and "June 3, 2026" in text  # started, to be deleted
-    personal = [draft.legal_name, draft.other_names, draft.address, draft.phone, draft.email,
-                draft.places, draft.narrative, draft.safe_contact_notes, draft.agency_case_number,
-                draft.industry_other, draft.services_other, draft.country_of_birth,
-                draft.date_of_birth.isoformat(), f"{draft.date_of_birth:%B %-d, %Y}",
-                draft.attachments.get().original_name]  # fmt: skip
+    personal = [
+        draft.legal_name,
+        draft.other_names,
+        draft.address,
+        draft.phone,
+        draft.email,
+        draft.places,
+        draft.narrative,
+        draft.safe_contact_notes,
+        draft.agency_case_number,
+        draft.industry_other,
+        draft.services_other,
+        draft.country_of_birth,
+        draft.date_of_birth.isoformat(),
+        f"{draft.date_of_birth:%B %-d, %Y}",
+        draft.attachments.get().original_name,
+    ]
     for value in personal:
         assert value and value not in text, "personal data in the warning e-mail"
     # The outbox row carries the draft's id only.

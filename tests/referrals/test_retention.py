@@ -124,16 +124,29 @@ def test_after_the_purge_no_ciphertext_or_personal_value_is_left_in_any_table(ti
     time_machine.move_to(START + days(1), tick=False)
     cases.report_outcomes(referral)
     referral.refresh_from_db()
-    plain = {name: str(getattr(referral, name)) for name in
-             ("agency_case_number", "industry_other", "services_other", "country_of_birth",
-              "preferred_language_other")}  # fmt: skip
+    plain = {
+        name: str(getattr(referral, name))
+        for name in (
+            "agency_case_number",
+            "industry_other",
+            "services_other",
+            "country_of_birth",
+            "preferred_language_other",
+        )
+    }
     marker = cases.ciphertext_marker()
     before = cases.rows_containing(marker)
     # The check can see: ciphertext is in the referral, its requests, events, files' names,
     # decision and consultation notes and the outcome note; the plain values are in history too.
-    for table in ("referrals_referral", "referrals_informationrequest", "referrals_attachment",
-                  "referrals_referralevent", "confirmations_decision",
-                  "confirmations_consultation", "routing_outcomereport"):  # fmt: skip
+    for table in (
+        "referrals_referral",
+        "referrals_informationrequest",
+        "referrals_attachment",
+        "referrals_referralevent",
+        "confirmations_decision",
+        "confirmations_consultation",
+        "routing_outcomereport",
+    ):
         assert table in before, table
     assert "referrals_referralhistory" in cases.rows_containing(plain["industry_other"])
     # The case number and the country of birth are encrypted: in clear nowhere, even before.

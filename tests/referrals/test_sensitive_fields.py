@@ -31,12 +31,19 @@ CODED = {
     "arrested": "yes",
     "willing_to_assist": "no",
 }
-INDICATORS = {"indicators_fraud": ["fraud_relationship"],
-              "indicators_coercion": ["coercion_substances"]}  # fmt: skip
+INDICATORS = {
+    "indicators_fraud": ["fraud_relationship"],
+    "indicators_coercion": ["coercion_substances"],
+}
 SEARCHED = [*TYPED.values(), "continued_presence", "fraud_relationship", "coercion_substances"]
 # What the pages show once decrypted.
-SHOWN = [*TYPED.values(), "Nonbinary", "Continued Presence", "False romantic relationship",
-         "Drugs or alcohol used to control"]  # fmt: skip
+SHOWN = [
+    *TYPED.values(),
+    "Nonbinary",
+    "Continued Presence",
+    "False romantic relationship",
+    "Drugs or alcohol used to control",
+]
 # A plain personal field that the history does copy (the wizard saves it at every step).
 LANGUAGE = "Zyxwvian dialect"
 
@@ -69,15 +76,23 @@ def fill_in_wizard(client, user, *, language=LANGUAGE) -> tuple[Referral, dict]:
     referral = Referral.objects.get(created_by=user, status=Status.DRAFT)
     data = step_data()
     data["person"].update(
-        {"gender": CODED["gender"], "immigration_status": CODED["immigration_status"],
-         "country_of_birth": TYPED["country_of_birth"], "preferred_language": "other",
-         "preferred_language_other": language}
-    )  # fmt: skip
+        {
+            "gender": CODED["gender"],
+            "immigration_status": CODED["immigration_status"],
+            "country_of_birth": TYPED["country_of_birth"],
+            "preferred_language": "other",
+            "preferred_language_other": language,
+        }
+    )
     data["trafficking"].update(
-        {"arrested": CODED["arrested"], "willing_to_assist": CODED["willing_to_assist"],
-         "law_enforcement_agency": TYPED["law_enforcement_agency"],
-         "agency_case_number": TYPED["agency_case_number"], **INDICATORS}
-    )  # fmt: skip
+        {
+            "arrested": CODED["arrested"],
+            "willing_to_assist": CODED["willing_to_assist"],
+            "law_enforcement_agency": TYPED["law_enforcement_agency"],
+            "agency_case_number": TYPED["agency_case_number"],
+            **INDICATORS,
+        }
+    )
     for slug in ("referrer", "person", "trafficking", "needs"):
         response = client.post(step_url(referral, slug), {**data[slug], "action": "next"})
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -99,8 +114,10 @@ def test_a_wizard_save_leaves_no_sensitive_value_in_clear_in_any_table(client, r
     # The model reads them back as typed.
     referral.refresh_from_db()
     assert (referral.gender, referral.immigration_status, referral.arrested) == (
-        "nonbinary", "continued_presence", "yes"
-    )  # fmt: skip
+        "nonbinary",
+        "continued_presence",
+        "yes",
+    )
     assert referral.indicators == ["fraud_relationship", "coercion_substances"]
     assert referral.country_of_birth == "Tuvalu" and referral.is_foreign_national
 

@@ -80,25 +80,38 @@ def build() -> DataSet:
     data.people = {"reviewer": reviewer, **referrers}
     data.organizations = {name: person.organization for name, person in referrers.items()}
 
-    def referral(name, *, by, county, status, submitted, kinds, minor=False, due=None,
-                 decided=None):  # fmt: skip
+    def referral(
+        name, *, by, county, status, submitted, kinds, minor=False, due=None, decided=None
+    ):
         made = confirmed_referral(
-            referrer=referrers[by], county=county, status=status, submitted_at=submitted,
-            due_at=due or add_business_days(submitted, 3), decided_at=decided,
-            reference=f"VC-TEST-{name}", sex_trafficking="sex" in kinds,
-            labor_trafficking="labor" in kinds, minor_at_referral=minor,
-        )  # fmt: skip
+            referrer=referrers[by],
+            county=county,
+            status=status,
+            submitted_at=submitted,
+            due_at=due or add_business_days(submitted, 3),
+            decided_at=decided,
+            reference=f"VC-TEST-{name}",
+            sex_trafficking="sex" in kinds,
+            labor_trafficking="labor" in kinds,
+            minor_at_referral=minor,
+        )
         data.referrals[name] = made
         return made
 
     def decision(ref, outcome, at, stage=Decision.Stage.INITIAL, by=reviewer):
         confirmed = outcome == Decision.Outcome.CONFIRMED
         return Decision.objects.create(
-            referral=ref, stage=stage, outcome=outcome, decided_by=by, decided_at=at,
-            basis="both" if confirmed else "", appears_eligible=True if confirmed else None,
-            decline_reasons=[] if confirmed else ["criteria_not_met"], referral_version=2,
+            referral=ref,
+            stage=stage,
+            outcome=outcome,
+            decided_by=by,
+            decided_at=at,
+            basis="both" if confirmed else "",
+            appears_eligible=True if confirmed else None,
+            decline_reasons=[] if confirmed else ["criteria_not_met"],
+            referral_version=2,
             county_of_residence=ref.county_of_residence,
-        )  # fmt: skip
+        )
 
     confirmed, declined = Decision.Outcome.CONFIRMED, Decision.Outcome.DECLINED
     r1 = referral(
@@ -246,9 +259,13 @@ def build() -> DataSet:
         district("New York City"),
     )
     capital, nyc_south = provider("Capital Region (demo)"), provider("New York City South (demo)")
-    data.organizations.update(albany=albany.organization, erie=erie.organization,
-                              nyc=nyc.organization, capital=capital.organization,
-                              nyc_south=nyc_south.organization)  # fmt: skip
+    data.organizations.update(
+        albany=albany.organization,
+        erie=erie.organization,
+        nyc=nyc.organization,
+        capital=capital.organization,
+        nyc_south=nyc_south.organization,
+    )
     receivers = {}
 
     def receiver(entry):
@@ -263,19 +280,27 @@ def build() -> DataSet:
         kind = "district" if isinstance(entry, District) else "rhtp_provider"
         person = receiver(entry)
         made = RoutingDelivery.objects.create(
-            referral=ref, organization=entry.organization, destination=kind,
+            referral=ref,
+            organization=entry.organization,
+            destination=kind,
             district=entry if kind == "district" else None,
             rhtp_provider=entry if kind == "rhtp_provider" else None,
-            appears_eligible=True, routed_by=reviewer, routed_at=routed, state="delivered",
-            portal_delivered_at=routed, delivered_at=routed,
+            appears_eligible=True,
+            routed_by=reviewer,
+            routed_at=routed,
+            state="delivered",
+            portal_delivered_at=routed,
+            delivered_at=routed,
             acknowledge_due_at=add_business_days(routed, 2),
             first_contact_due_at=add_business_days(routed, 5),
-            acknowledged_at=acknowledged, acknowledged_by=person if acknowledged else None,
+            acknowledged_at=acknowledged,
+            acknowledged_by=person if acknowledged else None,
             first_outcome_at=outcomes[0][1] if outcomes else None,
-        )  # fmt: skip
+        )
         for outcome, at in outcomes:
-            OutcomeReport.objects.create(delivery=made, outcome=outcome, reported_by=person,
-                                         reported_at=at)  # fmt: skip
+            OutcomeReport.objects.create(
+                delivery=made, outcome=outcome, reported_by=person, reported_at=at
+            )
         data.deliveries[name] = made
         return made
 

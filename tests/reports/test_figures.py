@@ -31,8 +31,15 @@ def pick(values: dict, *keys):
     return tuple(values[key] for key in keys)
 
 
-LOOP_KEYS = ("routed", "acknowledged_on_time", "reported_on_time", "reached", "could_not_reach",
-             "open_past_deadline", "median_days_to_contact")  # fmt: skip
+LOOP_KEYS = (
+    "routed",
+    "acknowledged_on_time",
+    "reported_on_time",
+    "reached",
+    "could_not_reach",
+    "open_past_deadline",
+    "median_days_to_contact",
+)
 
 
 def test_business_days_in_postgresql_skip_weekends_and_state_holidays(db):
@@ -57,8 +64,14 @@ def test_the_clock_due_in_postgresql_matches_the_decision_clock(db):
     from referral_portal.business_days import add_business_days
 
     with connection.cursor() as cursor:
-        for received in [ny(2, 14), ny(7, 3, 18), ny(7, 3, 16, 59), ny(12, 31, 17, year=2024),
-                         ny(11, 1), ny(6, 18, 9)]:  # fmt: skip
+        for received in [
+            ny(2, 14),
+            ny(7, 3, 18),
+            ny(7, 3, 16, 59),
+            ny(12, 31, 17, year=2024),
+            ny(11, 1),
+            ny(6, 18, 9),
+        ]:
             cursor.execute("SELECT reports_clock_due(%s, 3)", [received])
             assert cursor.fetchone()[0] == add_business_days(received, 3), received
 
@@ -77,7 +90,9 @@ def test_the_loop_table_statewide_by_destination_kind_and_by_organization(data):
         "New York City South RHTP Provider (demo)": (1, 0, 0, 0, 0, 1, None),
     }
     assert [row.label for row in table.rows][:2] == [
-        "Statewide", "All local departments of social services"]  # fmt: skip
+        "Statewide",
+        "All local departments of social services",
+    ]
 
 
 def test_the_loop_shares_as_the_page_shows_them(data):
@@ -111,8 +126,7 @@ def test_the_funnel_counts_acknowledged_and_services_started(data):
 
 def test_outcomes_by_each_dimension(data):
     by_type, by_age, by_kind, by_county = decisions.outcome_tables(filters())
-    keys = ("received", "confirmed", "declined", "withdrawn", "awaiting", "appealed",
-            "overturned")  # fmt: skip
+    keys = ("received", "confirmed", "declined", "withdrawn", "awaiting", "appealed", "overturned")
     assert {k: pick(v, *keys) for k, v in rows(by_type).items()} == {
         "Sex trafficking": (4, 2, 1, 0, 1, 1, 0),
         "Labor trafficking": (3, 3, 0, 0, 0, 1, 1),

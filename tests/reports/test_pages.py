@@ -84,11 +84,16 @@ def test_a_csv_export_is_suppressed_with_its_filters_on_top_and_is_logged(client
     client.force_login(supervisor)
     url = reverse("reports:export", args=["closed-loop", "csv"]) + YEAR
     rows = _csv(client.get(url))
-    assert rows[0] == ["New York State victim confirmation: The closed loop: what happened "
-                       "after confirmation"]  # fmt: skip
+    assert rows[0] == [
+        "New York State victim confirmation: The closed loop: what happened after confirmation"
+    ]
     assert ["Period", "The year 2025"] in rows and ["County of residence", "All"] in rows
-    body = {row[0]: row[1:] for row in rows[rows.index(next(r for r in rows if r[:1] ==
-            ["Receiving organization"])) + 1:]}  # fmt: skip
+    body = {
+        row[0]: row[1:]
+        for row in rows[
+            rows.index(next(r for r in rows if r[:1] == ["Receiving organization"])) + 1 :
+        ]
+    }
     # Sent: 8 statewide; the providers' 2 is small; the districts' 6 would give it back.
     assert body["Statewide"][0] == "8"
     assert body["All RHTP providers"][0] == "fewer than 5"
@@ -111,8 +116,12 @@ def test_an_xlsx_export_holds_the_same_released_table(client, data, supervisor):
     body = {row[0]: list(row[1:8]) for row in rows[header + 1 :]}
     assert body["All referrals"] == [9, 5, "fewer than 5", "fewer than 5", "fewer than 5",
                                      "fewer than 5", "fewer than 5"]  # fmt: skip
-    assert AccessLog.objects.filter(action="export", detail__startswith="table=by-trafficking-"
-                                    "type format=xlsx").count() == 1  # fmt: skip
+    assert (
+        AccessLog.objects.filter(
+            action="export", detail__startswith="table=by-trafficking-type format=xlsx"
+        ).count()
+        == 1
+    )
 
 
 def test_the_task_force_pdf_states_the_period_and_the_rule(client, data, supervisor):

@@ -20,15 +20,19 @@ def test_a_lone_small_cell_in_a_row_hides_the_smallest_other_non_zero_cell():
     # total = a + b + c + d; a is small; d is zero and protects nothing.
     values = {"a": 3, "b": 40, "c": 12, "d": 0, "total": 55}
     result = suppress(values, [["a", "b", "c", "d", "total"]])
-    assert marks(result) == {"a": Mark.PRIMARY, "b": Mark.SHOWN, "c": Mark.COMPLEMENTARY,
-                             "d": Mark.SHOWN, "total": Mark.SHOWN}  # fmt: skip
+    assert marks(result) == {
+        "a": Mark.PRIMARY,
+        "b": Mark.SHOWN,
+        "c": Mark.COMPLEMENTARY,
+        "d": Mark.SHOWN,
+        "total": Mark.SHOWN,
+    }
     assert str(result["c"]) == SUPPRESSED
 
 
 def test_two_small_cells_in_a_line_need_no_complement():
     result = suppress({"a": 2, "b": 3, "c": 50, "t": 55}, [["a", "b", "c", "t"]])
-    assert marks(result) == {"a": Mark.PRIMARY, "b": Mark.PRIMARY, "c": Mark.SHOWN,
-                             "t": Mark.SHOWN}  # fmt: skip
+    assert marks(result) == {"a": Mark.PRIMARY, "b": Mark.PRIMARY, "c": Mark.SHOWN, "t": Mark.SHOWN}
 
 
 def test_a_small_total_is_protected_too():
@@ -40,8 +44,12 @@ def test_a_small_total_is_protected_too():
 def test_only_zeros_left_to_hide_then_a_zero_is_hidden():
     result = suppress({"a": 2, "b": 0, "t": 7, "c": 5}, [["a", "b", "c", "t"], ["c", "t"]])
     # The line [c, t] is an equality (the same figure twice): once c is hidden, so is t.
-    assert marks(result) == {"a": Mark.PRIMARY, "b": Mark.SHOWN, "t": Mark.COMPLEMENTARY,
-                             "c": Mark.COMPLEMENTARY}  # fmt: skip
+    assert marks(result) == {
+        "a": Mark.PRIMARY,
+        "b": Mark.SHOWN,
+        "t": Mark.COMPLEMENTARY,
+        "c": Mark.COMPLEMENTARY,
+    }
 
 
 def test_complementary_suppression_on_rows_and_columns_of_a_table_with_totals():
@@ -50,9 +58,17 @@ def test_complementary_suppression_on_rows_and_columns_of_a_table_with_totals():
     #   r2       8    9   40  |   57
     #   r3      20   25   11  |   56
     #   total   30   44   81  |  155
-    body = {("r1", "x"): 2, ("r1", "y"): 10, ("r1", "z"): 30,
-            ("r2", "x"): 8, ("r2", "y"): 9, ("r2", "z"): 40,
-            ("r3", "x"): 20, ("r3", "y"): 25, ("r3", "z"): 11}  # fmt: skip
+    body = {
+        ("r1", "x"): 2,
+        ("r1", "y"): 10,
+        ("r1", "z"): 30,
+        ("r2", "x"): 8,
+        ("r2", "y"): 9,
+        ("r2", "z"): 40,
+        ("r3", "x"): 20,
+        ("r3", "y"): 25,
+        ("r3", "z"): 11,
+    }
     values = dict(body)
     for row in ("r1", "r2", "r3"):
         values[(row, "T")] = sum(v for (r, _c), v in body.items() if r == row)

@@ -63,13 +63,17 @@ def submitted_with_question(**overrides) -> tuple[Referral, object]:
     reviewer = helpers.reviewer()
     helpers.assigned(reviewer, referral)
     question = review.request_information(
-        referral=referral, reviewer=reviewer, reasons=[Reason.UNCLEAR_FACTS],
+        referral=referral,
+        reviewer=reviewer,
+        reasons=[Reason.UNCLEAR_FACTS],
         message=f"Please confirm the dates for {referral.legal_name}.",
-    )  # fmt: skip
+    )
     services.answer_information_request(
-        information_request=question, user=referrer, response=fake.paragraph(),
+        information_request=question,
+        user=referrer,
+        response=fake.paragraph(),
         files=[pdf_upload("statement")],
-    )  # fmt: skip
+    )
     helpers.consult(referral, reviewer, note=fake.sentence())
     referral.refresh_from_db()
     return referral, reviewer
@@ -88,9 +92,11 @@ def report_outcomes(referral: Referral) -> None:
     """Every receiving agency reports what it did, with a private note: routing is closed."""
     for delivery in referral.deliveries.select_related("organization"):
         routing.report_outcome(
-            delivery=delivery, actor=receiving_user(delivery.organization),
-            outcome="contacted", note=f"Met {referral.legal_name} at the office.",
-        )  # fmt: skip
+            delivery=delivery,
+            actor=receiving_user(delivery.organization),
+            outcome="contacted",
+            note=f"Met {referral.legal_name} at the office.",
+        )
 
 
 def declined(**overrides) -> Referral:

@@ -52,10 +52,14 @@ def test_an_administrator_places_a_hold_with_a_reason_and_it_is_recorded(
     assert done.status_code == 302
     assert Referral.objects.get(pk=referral.pk).legal_hold
     change = LegalHoldChange.objects.get(referral_public_id=referral.public_id)
-    assert (change.placed, change.reason, change.changed_by) == (True, "Pending lawsuit",
-                                                                 administrator)  # fmt: skip
-    assert LogEntry.objects.filter(object_id=str(referral.pk),
-                                   change_message="Legal hold placed.").exists()  # fmt: skip
+    assert (change.placed, change.reason, change.changed_by) == (
+        True,
+        "Pending lawsuit",
+        administrator,
+    )
+    assert LogEntry.objects.filter(
+        object_id=str(referral.pk), change_message="Legal hold placed."
+    ).exists()
     latest = referral.history.order_by("-pgh_id").first()
     assert latest.legal_hold is True and latest.pgh_context.metadata["user"] == administrator.pk
 
@@ -76,8 +80,9 @@ def test_lifting_a_hold_is_recorded_too(client, administrator, referral):
     _action(client, "lift_legal_hold", referral, apply="yes", reason="Audit finished")
 
     assert not Referral.objects.get(pk=referral.pk).legal_hold
-    assert list(LegalHoldChange.objects.order_by("changed_at", "id").values_list(
-        "placed", "reason")) == [(True, "Audit"), (False, "Audit finished")]  # fmt: skip
+    assert list(
+        LegalHoldChange.objects.order_by("changed_at", "id").values_list("placed", "reason")
+    ) == [(True, "Audit"), (False, "Audit finished")]
 
 
 def test_holding_twice_or_a_purged_referral_is_refused(administrator, referral):
@@ -116,8 +121,10 @@ def test_the_admin_shows_no_personal_fields(client, administrator, referral):
 def test_hold_records_cannot_be_changed_or_deleted(administrator, referral):
     change = holds.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
 
-    for statement in ("UPDATE retention_legalholdchange SET reason = 'x' WHERE id = %s",
-                      "DELETE FROM retention_legalholdchange WHERE id = %s"):  # fmt: skip
+    for statement in (
+        "UPDATE retention_legalholdchange SET reason = 'x' WHERE id = %s",
+        "DELETE FROM retention_legalholdchange WHERE id = %s",
+    ):
         with (
             pytest.raises(Exception, match="Cannot"),
             transaction.atomic(),

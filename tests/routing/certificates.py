@@ -43,7 +43,7 @@ def _certificate(subject, issuer, public_key, signing_key, issuer_key, *, ca, ex
                 decipher_only=False,
             ),
             critical=True,
-        )  # fmt: skip
+        )
     )
     for extension in extensions:
         builder = builder.add_extension(extension, critical=False)
@@ -57,12 +57,17 @@ def server_context(directory: Path, host_name: str) -> tuple[ssl.SSLContext, Pat
     ca = _certificate(ca_name, ca_name, ca_key.public_key(), ca_key, ca_key.public_key(), ca=True)
     key = ec.generate_private_key(ec.SECP256R1())
     leaf = _certificate(
-        _name(host_name), ca_name, key.public_key(), ca_key, ca_key.public_key(), ca=False,
+        _name(host_name),
+        ca_name,
+        key.public_key(),
+        ca_key,
+        ca_key.public_key(),
+        ca=False,
         extensions=[
             x509.SubjectAlternativeName([x509.DNSName(host_name)]),
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
         ],
-    )  # fmt: skip
+    )
     directory.mkdir(parents=True, exist_ok=True)
     ca_file, chain_file, key_file = (
         directory / "ca.pem",

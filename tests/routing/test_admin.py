@@ -11,8 +11,14 @@ from tests.routing.factories import confirmed_referral, district
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["district", "rhtpregion", "rhtpprovider", "countycoverage", "routingendpoint",
-          "routingdelivery"]  # fmt: skip
+MODELS = [
+    "district",
+    "rhtpregion",
+    "rhtpprovider",
+    "countycoverage",
+    "routingendpoint",
+    "routingdelivery",
+]
 
 
 @pytest.fixture
@@ -72,15 +78,36 @@ def test_webhook_secrets_are_write_only_and_addresses_must_be_https(client, admi
     organization = district().organization
     secret = "a-long-shared-secret-for-the-webhook-0123456789"
 
-    refused = client.post(add, {"organization": organization.pk, "url": "http://10.0.0.1/hook",
-                                "secret": secret, "is_active": "on"})  # fmt: skip
-    client.post(add, {"organization": organization.pk, "url": "https://dss.example/hook",
-                      "secret": secret, "is_active": "on"})  # fmt: skip
+    refused = client.post(
+        add,
+        {
+            "organization": organization.pk,
+            "url": "http://10.0.0.1/hook",
+            "secret": secret,
+            "is_active": "on",
+        },
+    )
+    client.post(
+        add,
+        {
+            "organization": organization.pk,
+            "url": "https://dss.example/hook",
+            "secret": secret,
+            "is_active": "on",
+        },
+    )
     endpoint = RoutingEndpoint.objects.get()
     change = reverse("admin:routing_routingendpoint_change", args=[endpoint.pk])
     page = client.get(change).content.decode()
-    client.post(change, {"organization": organization.pk, "url": "https://dss.example/v2",
-                         "secret": "", "is_active": "on"})  # fmt: skip
+    client.post(
+        change,
+        {
+            "organization": organization.pk,
+            "url": "https://dss.example/v2",
+            "secret": "",
+            "is_active": "on",
+        },
+    )
 
     assert "Enter an https:// address." in refused.content.decode()
     assert secret not in page

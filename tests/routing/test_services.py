@@ -234,9 +234,11 @@ def test_could_not_reach_needs_attempts_and_transferred_needs_an_agency(albany_c
     with pytest.raises(services.OutcomeInvalid) as future:
         tomorrow = timezone.localdate() + timedelta(days=1)
         services.report_outcome(
-            delivery=delivery, actor=user, outcome="could_not_reach",
+            delivery=delivery,
+            actor=user,
+            outcome="could_not_reach",
             attempts=[(tomorrow, "phone")],
-        )  # fmt: skip
+        )
 
     assert set(no_attempts.value.errors) == {"attempts"}
     assert set(no_agency.value.errors) == {"transferred_to"}
@@ -249,9 +251,12 @@ def test_an_outcome_reaches_the_referrers_timeline_without_the_private_note(alba
     today = timezone.localdate()
 
     report = services.report_outcome(
-        delivery=delivery, actor=user, outcome="could_not_reach",
-        attempts=[(today, "phone"), (today, "text")], note="Left a voicemail at the shelter",
-    )  # fmt: skip
+        delivery=delivery,
+        actor=user,
+        outcome="could_not_reach",
+        attempts=[(today, "phone"), (today, "text")],
+        note="Left a voicemail at the shelter",
+    )
     services.report_outcome(delivery=delivery, actor=user, outcome="contacted")
 
     delivery.refresh_from_db()

@@ -83,9 +83,12 @@ def test_the_case_page_shows_how_to_reach_the_person_and_logs_the_view(
     counts = []
     for outcome in ("could_not_reach", "contacted", "services_started"):
         report_outcome(
-            delivery=delivery, actor=user, outcome=outcome, note="n",
+            delivery=delivery,
+            actor=user,
+            outcome=outcome,
+            note="n",
             attempts=[(today, "phone"), (today, "text")],
-        )  # fmt: skip
+        )
         counts.append(_queries(client, _case_url(delivery)))
     assert len(set(counts)) == 1  # not one query per report or attempt
 
@@ -208,18 +211,23 @@ def test_the_confirmation_notice_downloads_and_is_logged(client, albany_case, se
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     delivery, user = albany_case
     notice = store_notice(
-        referral=delivery.referral, kind=NoticeKind.CONFIRMATION_ADULT,
-        pdf=b"%PDF-1.4 test notice", issued_by=None,
-    )  # fmt: skip
+        referral=delivery.referral,
+        kind=NoticeKind.CONFIRMATION_ADULT,
+        pdf=b"%PDF-1.4 test notice",
+        issued_by=None,
+    )
     private = store_notice(
-        referral=delivery.referral, kind=NoticeKind.REFERRING_ORGANIZATION,
-        pdf=b"%PDF-1.4 for the referrer", issued_by=None,
-    )  # fmt: skip
+        referral=delivery.referral,
+        kind=NoticeKind.REFERRING_ORGANIZATION,
+        pdf=b"%PDF-1.4 for the referrer",
+        issued_by=None,
+    )
     client.force_login(user)
 
     page = client.get(_case_url(delivery)).content.decode()
-    response = client.get(reverse("routing:notice_download", args=[delivery.public_id,
-                                                                    notice.public_id]))  # fmt: skip
+    response = client.get(
+        reverse("routing:notice_download", args=[delivery.public_id, notice.public_id])
+    )
 
     assert str(notice.public_id) in page and str(private.public_id) not in page
     assert response.status_code == 200 and response.content == b"%PDF-1.4 test notice"
@@ -280,13 +288,18 @@ def test_the_nav_links_by_role(client, albany_case):
 
 def test_the_reviewer_sees_where_the_case_will_go_and_what_is_blocked():
     referral = confirmed_referral(
-        county="Queens", consent_scopes=[ConsentScope.SHARE_WITH_RHTP], estimated_age=15,
-        date_of_birth=None, immigration_status="undocumented",
-    )  # fmt: skip
+        county="Queens",
+        consent_scopes=[ConsentScope.SHARE_WITH_RHTP],
+        estimated_age=15,
+        date_of_birth=None,
+        immigration_status="undocumented",
+    )
     proposal = propose_destinations(
-        referral=referral, appears_eligible=True, county=referral.county_of_residence,
+        referral=referral,
+        appears_eligible=True,
+        county=referral.county_of_residence,
         add_other=True,
-    )  # fmt: skip
+    )
 
     html = render_to_string("routing/_proposal.html", {"proposal": proposal})
 

@@ -78,9 +78,13 @@ def admin_client(client):
 def _save(admin_client, url):
     return admin_client.post(
         reverse("admin:routing_routingendpoint_add"),
-        {"organization": district().organization.pk, "url": url, "secret": SECRET,
-         "is_active": "on"},
-    )  # fmt: skip
+        {
+            "organization": district().organization.pk,
+            "url": url,
+            "secret": SECRET,
+            "is_active": "on",
+        },
+    )
 
 
 @pytest.mark.parametrize(

@@ -130,9 +130,11 @@ def test_with_redis_stopped_routing_succeeds_and_all_is_delivered_once_it_is_bac
 
 def test_a_webhook_that_fails_twice_accepts_exactly_one_signed_delivery(private_redis, tmp_path):
     worker = DedicatedWorker(
-        private_redis.url, tmp_path / "worker",
-        ROUTING_WEBHOOK_RETRY_BASE_SECONDS=0.5, ROUTING_WEBHOOK_MAX_ATTEMPTS=5,
-    ).start()  # fmt: skip
+        private_redis.url,
+        tmp_path / "worker",
+        ROUTING_WEBHOOK_RETRY_BASE_SECONDS=0.5,
+        ROUTING_WEBHOOK_MAX_ATTEMPTS=5,
+    ).start()
     ticking = threading.Event()
 
     def beat():  # beat's relay_outbox every half second instead of every ten

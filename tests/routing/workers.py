@@ -45,11 +45,26 @@ class PrivateRedis:
         binary = shutil.which("redis-server") or str(ROOT / ".venv/bin/redis-server")
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-             "--maxmemory-policy", "noeviction"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis(port=self.port)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -96,9 +111,19 @@ class DedicatedWorker:
             CACHE_URL=settings.CACHES["default"]["LOCATION"],
             DJANGO_SETTINGS_MODULE="referral_portal.settings.test",
         )
-        command = [sys.executable, "-m", "celery", "-A", "referral_portal", "worker",
-                   "--pool=prefork", f"--concurrency={self.concurrency}", "--loglevel=warning",
-                   "-n", f"routing-{os.getpid()}-{free_port()}@%h"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "referral_portal",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={self.concurrency}",
+            "--loglevel=warning",
+            "-n",
+            f"routing-{os.getpid()}-{free_port()}@%h",
+        ]
         if self.beat:
             self.workdir.mkdir(parents=True, exist_ok=True)
             command += ["--beat", "--schedule", str(self.workdir / "beat-schedule")]

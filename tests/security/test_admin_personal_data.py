@@ -28,8 +28,14 @@ def referral():
 
 
 def _personal_values(referral) -> list[str]:
-    values = [referral.legal_name, referral.phone, referral.email, referral.other_names,
-              referral.safe_contact_notes, referral.narrative.split(".")[0]]  # fmt: skip
+    values = [
+        referral.legal_name,
+        referral.phone,
+        referral.email,
+        referral.other_names,
+        referral.safe_contact_notes,
+        referral.narrative.split(".")[0],
+    ]
     return [value for value in values if value]
 
 

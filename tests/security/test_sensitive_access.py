@@ -38,8 +38,17 @@ DESTINATION = "receiving agency the case was routed to"
 OTHER_AGENCY = "receiving agency of another destination"
 ADMINISTRATOR = "administrator"
 ANONYMOUS = "anonymous"
-PEOPLE = [OWN_REFERRER, OTHER_REFERRER, ORG_ADMIN, REVIEWER, SUPERVISOR, DESTINATION,
-          OTHER_AGENCY, ADMINISTRATOR, ANONYMOUS]  # fmt: skip
+PEOPLE = [
+    OWN_REFERRER,
+    OTHER_REFERRER,
+    ORG_ADMIN,
+    REVIEWER,
+    SUPERVISOR,
+    DESTINATION,
+    OTHER_AGENCY,
+    ADMINISTRATOR,
+    ANONYMOUS,
+]
 
 # (page, who) -> expected answer. Every page lists every person.
 EXPECTED = {
@@ -111,9 +120,13 @@ def case(settings, tmp_path):
     [delivery] = route(referral)
     drain()
     attachment = Attachment(
-        referral=referral, kind=AttachmentKind.CONSENT_FORM, original_name="consent.pdf",
-        content_type="application/pdf", size=12, uploaded_by=referrer,
-    )  # fmt: skip
+        referral=referral,
+        kind=AttachmentKind.CONSENT_FORM,
+        original_name="consent.pdf",
+        content_type="application/pdf",
+        size=12,
+        uploaded_by=referrer,
+    )
     attachment.stored_name = private_storage.save_encrypted(
         b"%PDF-1.4 form", context=attachment.storage_context
     )

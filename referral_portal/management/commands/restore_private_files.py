@@ -20,9 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path, help="The backup folder.")
         parser.add_argument(
-            "--verify-only", action="store_true",
+            "--verify-only",
+            action="store_true",
             help="Check the backup, the keys and that the storage is empty; write nothing.",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, folder, verify_only=False, **options):
         try:
