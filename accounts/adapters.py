@@ -5,10 +5,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.conf import settings
-from django.utils import timezone
-from django.utils.dateformat import time_format
 
-from referral_portal import crypto
+from referral_portal import crypto, times
 
 from . import signin_delays
 from .security_keys import has_security_key, security_key_required
@@ -28,7 +26,7 @@ SIGN_IN_PAUSED = "sign_in_paused"
 def sign_in_paused_message(until) -> str:
     return (
         "Signing in is paused after several unsuccessful attempts with this username or from "
-        f"your network. Try again after {time_format(timezone.localtime(until), 'g:i:s A')}. "
+        f"your network. Try again after {times.deadline(until, 'time_seconds')}. "
         "Each further unsuccessful attempt makes the next pause longer, up to "
         f"{settings.SIGN_IN_MAX_DELAY_SECONDS // 60} minutes. Forgotten your password? Reset "
         "it. Your organization's administrator can also end the pause."

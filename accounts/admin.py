@@ -11,6 +11,8 @@ from django.contrib.sites.models import Site
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from referral_portal.admin_mixins import ReadOnlyForAdministrators
+
 from . import policy, selectors, services
 from .models import AuditEvent, Invitation, Organization, User
 
@@ -262,7 +264,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("email", "organization", "role", "state_label", "created_at", "expires_at")
     list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter))
     search_fields = ("email", "last_name", "organization__name")
@@ -293,18 +295,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_manage_permission(self, request):
         return policy.is_acting_administrator(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("at", "action", "actor", "organization", "subject", "reason")
     list_filter = ("action", "at")
     search_fields = (
@@ -317,12 +310,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     )
     list_select_related = ("actor", "organization", "subject")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,25 +2,12 @@
 about the person beyond the address it goes to."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
 
-from referral_portal import outbox
+from referral_portal import mail, outbox
 from referral_portal.roles import Role
 
 from . import services
 from .models import Invitation, Organization, User
-
-
-def _link(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def _render(name: str, context: dict) -> tuple[str, str]:
-    subject = render_to_string(f"accounts/email/{name}_subject.txt", context).strip()
-    body = render_to_string(f"accounts/email/{name}_message.txt", context)
-    return subject, body
 
 
 @outbox.handler("accounts.send_invitation")
@@ -29,15 +16,15 @@ def send_invitation(invitation_id: int):
     if issued is None:
         return  # withdrawn, used or its organization no longer verified: nothing to send
     invitation, token = issued
-    subject, body = _render(
-        "invitation",
+    mail.send(
+        "accounts/email/invitation",
         {
-            "link": _link(reverse("accounts:invitation_link", args=[token])),
+            "link": mail.link("accounts:invitation_link", token),
             "valid_hours": settings.INVITATION_VALID_HOURS,
             "reference": reference(invitation.public_id),
         },
+        [invitation.email],
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
 @outbox.handler("accounts.application_received")
@@ -52,25 +39,23 @@ def notify_administrators(organization_id: int):
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    if not recipients:
-        return
-    subject, body = _render(
-        "application_received",
+    # One message, blind copies: a retry cannot send some administrators two.
+    mail.send_blind_copies(
+        "accounts/email/application_received",
         {
-            "link": _link(reverse("accounts:organization_detail", args=[organization.public_id])),
+            "link": mail.link("accounts:organization_detail", organization.public_id),
             "reference": reference(organization.public_id),
         },
+        recipients,
     )
-    # One message, blind copies: a retry cannot send some administrators two.
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, bcc=recipients).send()
 
 
 @outbox.handler("accounts.application_declined")
 def tell_applicant_declined(invitation_id: int):
     invitation = Invitation.objects.select_related("organization").get(pk=invitation_id)
     organization = invitation.organization
-    subject, body = _render(
-        "application_declined",
+    mail.send(
+        "accounts/email/application_declined",
         {
             "reference": reference(organization.public_id),
             # The administrator's recorded reason (the decision form says it is sent); a
@@ -78,8 +63,8 @@ def tell_applicant_declined(invitation_id: int):
             "reason": organization.status_reason,
             "support_email": settings.PORTAL_SUPPORT_EMAIL,
         },
+        [invitation.email],
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
 def reference(public_id) -> str:

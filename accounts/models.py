@@ -8,16 +8,17 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from referral_portal.models import County
-from referral_portal.roles import Role
+from referral_portal.roles import ADMINISTRATORS, Role
 
 
 # Change history by database trigger (docs/security.md, "Audit"). Password hashes and the
 # last-sign-in stamp are left out: one is a secret, the other changes at every sign-in and would
 # bury the changes that matter.
 @pghistory.track()
-class Organization(models.Model):
+class Organization(FSMModelMixin, models.Model):
     class Kind(models.TextChoices):
         LAW_ENFORCEMENT = "law_enforcement", "Law-enforcement agency"
         DISTRICT_ATTORNEY = "district_attorney", "District attorney's office"
@@ -61,7 +62,9 @@ class Organization(models.Model):
     phone = models.CharField(max_length=30)
     designating_agency = models.CharField(max_length=4, choices=DesignatingAgency, blank=True)
     designation_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.APPLIED)
+    # Changed only by the transitions below (django-fsm-2, protected), which accounts.services
+    # calls with the row locked; the database refuses an unknown value (org_status_valid).
+    status = FSMField(max_length=12, choices=Status, default=Status.APPLIED, protected=True)
     status_reason = models.CharField(max_length=500, blank=True)
     applied_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -101,6 +104,29 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # Cleaning a field assigns it back, which the protected status refuses; its transitions
+        # and the org_status_valid constraint keep it valid.
+        super().clean_fields(exclude={*(exclude or ()), "status"})
+
+    # --- transitions: the State's decisions on the organization, each with its reason ----------
+    @transition(field=status, source=Status.APPLIED, target=Status.VERIFIED)
+    def verify(self, *, reason: str, at):
+        self.status_reason = reason
+        self.verified_at = at
+
+    @transition(field=status, source=Status.APPLIED, target=Status.DECLINED)
+    def decline(self, *, reason: str, at):
+        self.status_reason = reason
+
+    @transition(field=status, source=list(ACTIVE_STATUSES), target=Status.SUSPENDED)
+    def suspend(self, *, reason: str, at):
+        self.status_reason = reason
+
+    @transition(field=status, source=Status.SUSPENDED, target=Status.REINSTATED)
+    def reinstate(self, *, reason: str, at):
+        self.status_reason = reason
 
     @property
     def is_active(self) -> bool:
@@ -145,7 +171,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         # The Django admin is the administrators' tool and theirs only.
-        self.is_staff = self.role == Role.ADMINISTRATOR
+        self.is_staff = self.role in ADMINISTRATORS
         super().save(*args, **kwargs)
         from .roles import group_for
 
@@ -155,7 +181,7 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR
+        return self.role in ADMINISTRATORS
 
     @property
     def may_act(self) -> bool:

@@ -1,7 +1,13 @@
 """Who may manage which organization, person and role. Services enforce these rules; views
 use them only to decide which buttons to show."""
 
-from referral_portal.roles import Role
+from referral_portal.roles import (
+    ORGANIZATION_ADMINISTRATORS,
+    STATE_TEAM,
+    Role,
+    is_acting_administrator,
+    may_act_as,
+)
 
 from .models import Organization
 
@@ -25,25 +31,17 @@ ROLES_FOR_KIND: dict[str, tuple[str, ...]] = {
 
 # Reviewers see every referral and administrators manage everyone: only an administrator
 # can open such an account, never an organization's own administrator.
-ADMINISTRATOR_GRANTED_ROLES = frozenset(
-    {Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR}
-)
-
-
-def is_acting_administrator(actor) -> bool:
-    return bool(actor and actor.is_authenticated and actor.may_act and actor.is_administrator)
+ADMINISTRATOR_GRANTED_ROLES = STATE_TEAM
+# "An administrator who may act now" is declared once, in referral_portal.roles
+# (is_acting_administrator, imported above); callers may reach it as policy.is_acting_administrator.
 
 
 def may_manage_organization(actor, organization: Organization) -> bool:
     """Invite people into it, see its staff, deactivate them."""
     if is_acting_administrator(actor):
         return True
-    return bool(
-        actor
-        and actor.is_authenticated
-        and actor.may_act
-        and actor.role == Role.ORG_ADMIN
-        and actor.organization_id == organization.pk
+    return may_act_as(actor, ORGANIZATION_ADMINISTRATORS) and (
+        actor.organization_id == organization.pk
     )
 
 

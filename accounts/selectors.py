@@ -4,6 +4,8 @@ from django.db.models import Case, Count, Q, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from referral_portal.roles import ORGANIZATION_ADMINISTRATORS, may_act_as
+
 from . import policy, signin_delays
 from .models import AuditEvent, Invitation, Organization, User
 
@@ -11,7 +13,7 @@ from .models import AuditEvent, Invitation, Organization, User
 def organizations_visible_to(user):
     if policy.is_acting_administrator(user):
         return Organization.objects.all()
-    if getattr(user, "role", None) == "org_admin" and user.may_act:
+    if may_act_as(user, ORGANIZATION_ADMINISTRATORS):
         return Organization.objects.filter(pk=user.organization_id)
     return Organization.objects.none()
 
@@ -39,7 +41,7 @@ def organizations_for_review(user, *, status: str = "", query: str = ""):
 def people_visible_to(user):
     if policy.is_acting_administrator(user):
         return User.objects.all()
-    if getattr(user, "role", None) == "org_admin" and user.may_act:
+    if may_act_as(user, ORGANIZATION_ADMINISTRATORS):
         return User.objects.filter(organization_id=user.organization_id)
     return User.objects.none()
 
@@ -54,7 +56,7 @@ def person_for(user, public_id) -> User:
 def invitations_visible_to(user):
     if policy.is_acting_administrator(user):
         return Invitation.objects.all()
-    if getattr(user, "role", None) == "org_admin" and user.may_act:
+    if may_act_as(user, ORGANIZATION_ADMINISTRATORS):
         return Invitation.objects.filter(organization_id=user.organization_id)
     return Invitation.objects.none()
 

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from referral_portal import outbox
+from referral_portal.locks import lock_row, lock_row_or_none
 from referral_portal.roles import Role
 
 from . import policy, signin_delays
@@ -38,47 +40,33 @@ class AccountRuleError(Exception):
 
 @dataclass(frozen=True)
 class Decision:
+    """A decision on an organization: `verb` names its transition on Organization, which
+    declares the statuses it moves from and to."""
+
     verb: str
     label: str
-    from_statuses: frozenset
-    to_status: str
     action: str
+
+    def transition(self, organization: Organization):
+        return getattr(organization, self.verb)
+
+    @property
+    def to_status(self) -> str:
+        meta = getattr(Organization, self.verb)._django_fsm
+        [target] = {step.target for step in meta.transitions.values()}
+        return target
 
 
 DECISIONS = {
-    "verify": Decision(
-        "verify",
-        "Verify",
-        frozenset({Status.APPLIED}),
-        Status.VERIFIED,
-        Action.ORGANIZATION_VERIFIED,
-    ),
-    "decline": Decision(
-        "decline",
-        "Decline",
-        frozenset({Status.APPLIED}),
-        Status.DECLINED,
-        Action.ORGANIZATION_DECLINED,
-    ),
-    "suspend": Decision(
-        "suspend",
-        "Suspend",
-        frozenset({Status.VERIFIED, Status.REINSTATED}),
-        Status.SUSPENDED,
-        Action.ORGANIZATION_SUSPENDED,
-    ),
-    "reinstate": Decision(
-        "reinstate",
-        "Reinstate",
-        frozenset({Status.SUSPENDED}),
-        Status.REINSTATED,
-        Action.ORGANIZATION_REINSTATED,
-    ),
+    "verify": Decision("verify", "Verify", Action.ORGANIZATION_VERIFIED),
+    "decline": Decision("decline", "Decline", Action.ORGANIZATION_DECLINED),
+    "suspend": Decision("suspend", "Suspend", Action.ORGANIZATION_SUSPENDED),
+    "reinstate": Decision("reinstate", "Reinstate", Action.ORGANIZATION_REINSTATED),
 }
 
 
 def decisions_for(organization: Organization) -> list[Decision]:
-    return [d for d in DECISIONS.values() if organization.status in d.from_statuses]
+    return [d for d in DECISIONS.values() if can_proceed(d.transition(organization))]
 
 
 def _audit(action, *, actor=None, organization=None, subject=None, invitation=None, reason=""):
@@ -122,8 +110,9 @@ def apply_for_access(
 ) -> Organization:
     """The public application: an organization and its first administrator, whose invitation
     waits until the State verifies the organization."""
+    if organization.pk is not None or organization.status != Status.APPLIED:
+        raise AccountRuleError("An application is for a new organization.")
     with transaction.atomic():
-        organization.status = Status.APPLIED
         organization.status_reason = ""
         organization.verified_at = None
         organization.save()
@@ -149,8 +138,8 @@ def decide_organization(*, organization: Organization, actor, decision: str, rea
     if step is None:
         raise AccountRuleError("Choose what to do with this organization.")
     with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        if organization.status not in step.from_statuses:
+        organization = lock_row(Organization, organization.pk)
+        if not can_proceed(step.transition(organization)):
             raise AccountRuleError(
                 f"This organization is {organization.get_status_display().lower()}, so it "
                 f"cannot be {step.to_status} now."
@@ -165,10 +154,7 @@ def decide_organization(*, organization: Organization, actor, decision: str, rea
                 "be verified."
             )
         now = timezone.now()
-        organization.status = step.to_status
-        organization.status_reason = reason
-        if step.to_status == Status.VERIFIED:
-            organization.verified_at = now
+        step.transition(organization)(reason=reason, at=now)
         organization.save(update_fields=["status", "status_reason", "verified_at"])
         _audit(step.action, actor=actor, organization=organization, reason=reason)
         waiting = organization.invitations.filter(
@@ -236,7 +222,7 @@ def update_organization(*, organization: Organization, actor, reason: str, chang
     if unknown:
         raise AccountRuleError("Only an organization's details can be changed here.")
     with transaction.atomic():
-        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        locked = lock_row(Organization, organization.pk)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:
             return locked
@@ -264,7 +250,7 @@ def invite_person(
     if role not in policy.grantable_roles(actor, organization):
         raise AccountRuleError("You cannot give that role in this organization.")
     with transaction.atomic():
-        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        organization = lock_row(Organization, organization.pk)
         if not organization.is_active:
             raise AccountRuleError("People can be invited only into a verified organization.")
         if User.objects.filter(email__iexact=email).exists():
@@ -300,11 +286,8 @@ def issue_invitation_token(*, invitation_id: int) -> tuple[Invitation, str] | No
     """Mint the link's secret when the e-mail goes out (called by the outbox handler). Returns
     None when the invitation can no longer be used, so nothing is sent."""
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("organization")
-            .filter(pk=invitation_id)
-            .first()
+        invitation = lock_row_or_none(
+            Invitation.objects.select_related("organization"), invitation_id
         )
         if (
             invitation is None
@@ -324,9 +307,7 @@ def issue_invitation_token(*, invitation_id: int) -> tuple[Invitation, str] | No
 
 
 def _locked_open_invitation(invitation, actor) -> Invitation:
-    invitation = (
-        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
-    )
+    invitation = lock_row(Invitation.objects.select_related("organization"), invitation.pk)
     if not policy.may_manage_organization(actor, invitation.organization):
         raise AccountRuleError("You cannot change this invitation.")
     if not invitation.is_open:
@@ -417,7 +398,7 @@ def accept_invitation(*, token: str, password: str) -> User:
 def _locked_person(person, actor) -> User:
     if not policy.may_manage_person(actor, person):
         raise AccountRuleError("You cannot change this account.")
-    return User.objects.select_for_update().get(pk=person.pk)
+    return lock_row(User, person.pk)
 
 
 def deactivate_person(*, person: User, actor, reason: str) -> User:
@@ -531,7 +512,7 @@ def update_person(*, person: User, actor, reason: str, changes: dict) -> User:
     if set(changes) - set(PERSON_DETAIL_FIELDS):
         raise AccountRuleError("Only an account's details can be changed here.")
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=person.pk)
+        locked = lock_row(User, person.pk)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:
             return locked

@@ -10,7 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+
+from referral_portal import ratelimits
 
 from . import policy, selectors, services
 from .forms import (
@@ -32,29 +33,19 @@ INVITATION_SESSION_KEY = "accounts_invitation_token"
 @require_http_methods(["GET", "POST"])
 def apply(request):
     form = ApplicationForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(
-            request,
-            group="accounts.apply",
-            key="ip",
-            rate=settings.ACCOUNTS_APPLY_RATE,
-            method="POST",
-            increment=True,
-        ):
-            form.add_error(
-                None,
-                "Several applications were sent from your network in the last hour. Please "
-                "try again later.",
-            )
-            status = 429
-        else:
-            organization = services.apply_for_access(
-                organization=form.save(commit=False), **form.administrator()
-            )
-            request.session["accounts_applied"] = organization.name
-            return redirect("accounts:apply_received")
-    return render(request, "accounts/apply.html", {"form": form}, status=status)
+        # Only complete applications count; the rate is read per request (a setting).
+        refused = ratelimits.limit(
+            request, key="ip", rate=settings.ACCOUNTS_APPLY_RATE, group="accounts.apply"
+        )
+        if refused is not None:
+            return refused
+        organization = services.apply_for_access(
+            organization=form.save(commit=False), **form.administrator()
+        )
+        request.session["accounts_applied"] = organization.name
+        return redirect("accounts:apply_received")
+    return render(request, "accounts/apply.html", {"form": form})
 
 
 @require_GET

@@ -19,6 +19,7 @@ from oauth2_provider.models import AccessToken, Application
 from accounts.models import User
 from accounts.policy import may_manage_organization
 from referral_portal.business_days import NEW_YORK
+from referral_portal.locks import lock_row
 
 from . import scopes
 from .models import ApiClient
@@ -104,11 +105,8 @@ def create_client(
 
 
 def _locked(client: ApiClient) -> ApiClient:
-    return (
-        ApiClient.objects.select_for_update(of=("self",))
-        .select_related("application", "organization")
-        .get(pk=client.pk)
-    )
+    rows = ApiClient.objects.select_related("application", "organization")
+    return lock_row(rows, client.pk, of=("self",))
 
 
 def rotate_secret(*, actor, client: ApiClient) -> IssuedSecret:

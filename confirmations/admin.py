@@ -4,34 +4,13 @@ review's services and pages, which lock the referral and write its timeline."""
 
 from django.contrib import admin
 
-from referral_portal.roles import Role
+from referral_portal.admin_mixins import ReadOnlyForAdministrators
 
 from .models import Appeal, Consultation, Decision, Extension
 
 
-class ReadOnlyForAdministrators(admin.ModelAdmin):
-    def _administrator(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_authenticated and user.role == Role.ADMINISTRATOR
-
-    def has_module_permission(self, request):
-        return self._administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._administrator(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyForAdministrators):
+class DecisionAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("referral", "stage", "outcome", "basis", "decided_by", "decided_at")
     list_filter = ("stage", "outcome", "basis")
     search_fields = ("referral__reference",)
@@ -53,7 +32,7 @@ class DecisionAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnlyForAdministrators):
+class ConsultationAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("referral", "agency", "consulted_with", "consulted_at", "outcome")
     list_filter = ("agency", "outcome")
     search_fields = ("referral__reference",)
@@ -70,7 +49,7 @@ class ConsultationAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ReadOnlyForAdministrators):
+class ExtensionAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("referral", "previous_due_at", "new_due_at", "granted_by", "granted_at")
     search_fields = ("referral__reference",)
     fields = ("referral", "previous_due_at", "new_due_at", "granted_by", "granted_at")
@@ -78,7 +57,7 @@ class ExtensionAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnlyForAdministrators):
+class AppealAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("referral", "filed_at", "outcome", "declined_by", "decided_by", "decided_at")
     list_filter = ("outcome",)
     search_fields = ("referral__reference",)

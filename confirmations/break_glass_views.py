@@ -7,9 +7,9 @@ referral_portal/access.py ("confirmations:break_glass", administrators only)."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from referral_portal import times
 from referral_portal.audit import AccessLog, record_access
 from referrals import break_glass
 
@@ -44,11 +44,11 @@ def break_glass_page(request, public_id):
         except break_glass.BreakGlassRefused as error:
             form.add_error(None, str(error))
         else:
-            until = timezone.localtime(grant.expires_at)
             messages.warning(
                 request,
-                f"You can open referral {referral.reference} until {until:%-I:%M %p}. Every page "
-                "you open is recorded, and State supervisors have been told.",
+                f"You can open referral {referral.reference} until "
+                f"{times.deadline(grant.expires_at, 'time')}. Every page you open is recorded, "
+                "and State supervisors have been told.",
             )
             return redirect("confirmations:case", public_id=referral.public_id)
     context = {

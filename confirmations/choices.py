@@ -2,20 +2,11 @@
 
 from django.db import models
 
-from referrals.models import ImmigrationStatus, Status
+# The referrals in the reviewers' queue, declared once with the referral's transitions.
+from referrals.models import QUEUE_STATUSES, ImmigrationStatus  # noqa: F401 - re-exported
 
-# The referrals in the reviewers' queue: a decision (or an appeal decision) is still to be made.
-QUEUE_STATUSES = (
-    Status.SUBMITTED,
-    Status.INFO_REQUESTED,
-    Status.INFO_PROVIDED,
-    Status.APPEALED,
-)
-# The states in which the first decision can be made (the referral's declared transitions).
-DECIDABLE_STATUSES = frozenset({Status.SUBMITTED, Status.INFO_PROVIDED})
-
-# Statuses usually eligible for public assistance (domain.md, "Where confirmed cases go"); the
-# reviewer sees this as a suggestion and may change it.
+# Statuses usually eligible for public assistance (docs/architecture.md, "Where confirmed cases
+# go"); the reviewer sees this as a suggestion and may change it.
 PUBLIC_ASSISTANCE_STATUSES = frozenset(
     {
         ImmigrationStatus.US_CITIZEN,

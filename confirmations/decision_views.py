@@ -10,13 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from referral_portal.audit import AccessLog, record_access
 from referrals import selectors as referral_selectors
-from referrals.models import Status
 
 from . import decisions, selectors
 from .choices import DecisionStage
 from .forms import AppealForm, ConfirmForm, DeclineForm, UpholdForm
 from .models import Consultation, Decision
-from .services import ReviewRefused
+from .services import ReviewRefused, awaits_appeal_decision
 from .views import CONFLICTS, back_to_case, not_now, permissions, refused
 
 
@@ -37,12 +36,13 @@ def _record_preview(request, referral, kind: str) -> None:
 
 
 def _decision_context(request, referral, form) -> dict:
+    on_appeal = awaits_appeal_decision(referral)
     return {
         "referral": referral,
         "form": form,
-        "on_appeal": referral.status == Status.APPEALED,
+        "on_appeal": on_appeal,
         "needs_consultation": (
-            referral.status != Status.APPEALED
+            not on_appeal
             and permissions(request.user, referral)["consultation_required"]
             and not Consultation.objects.filter(referral=referral).exists()
         ),
@@ -65,7 +65,7 @@ def confirm(request, public_id):
     referral = selectors.case_for(request.user, public_id)
     if not _may_decide(request, referral):
         return not_now(request, referral, "confirm")
-    on_appeal = referral.status == Status.APPEALED
+    on_appeal = awaits_appeal_decision(referral)
     form = ConfirmForm(
         request.POST or None, referral=referral, initial=ConfirmForm.initial_for(referral)
     )
@@ -121,7 +121,7 @@ def decline(request, public_id):
     referral = selectors.case_for(request.user, public_id)
     if not _may_decide(request, referral):
         return not_now(request, referral, "decline")
-    on_appeal = referral.status == Status.APPEALED
+    on_appeal = awaits_appeal_decision(referral)
     form_class = UpholdForm if on_appeal else DeclineForm
     form = form_class(request.POST or None, initial={"version": referral.version})
     action = request.POST.get("action", "preview")
@@ -181,7 +181,7 @@ def decline(request, public_id):
 @require_http_methods(["GET", "POST"])
 def appeal(request, public_id):
     referral = referral_selectors.referral_for(request.user, public_id)
-    if referral.status == Status.DRAFT or not decisions.may_appeal(request.user, referral):
+    if referral.is_draft or not decisions.may_appeal(request.user, referral):
         raise Http404("No such referral")
     last_day = decisions.appeal_open_until(referral)
     if last_day is None or timezone.localdate() > last_day:

@@ -13,26 +13,32 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from referral_portal import outbox
 from referral_portal.business_days import add_business_days
-from referral_portal.roles import Role
+from referral_portal.roles import REFERRING, may_act_as
 from referrals.languages import notice_languages
-from referrals.models import EventKind, Referral, Status
+from referrals.models import EventKind, Referral
 from referrals.services import record_event, store_notice
 from routing import rules as routing_rules
 from routing import services as routing_services
 
 from . import notices, verification
-from .choices import DECIDABLE_STATUSES, AppealOutcome, Basis, DeclineReason
+from .choices import AppealOutcome, Basis, DeclineReason
 from .choices import DecisionOutcome as Outcome
 from .choices import DecisionStage as Stage
 from .models import Appeal, Consultation, Decision
-from .services import ReviewRefused, check_assigned, locked_referral
+from .services import (
+    ReviewRefused,
+    awaits_appeal_decision,
+    awaits_decision,
+    check_assigned,
+    locked_referral,
+)
 
 DECIDED = "confirmations.decided"
 APPEAL_FILED = "confirmations.appeal_filed"
-REFERRING_ROLES = frozenset({Role.REFERRER, Role.ORG_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ def _check_consulted(locked: Referral) -> None:
 
 def _check_decidable(locked: Referral, reviewer) -> None:
     check_assigned(locked, reviewer)
-    if locked.status not in DECIDABLE_STATUSES:
+    if not awaits_decision(locked):
         raise ReviewRefused(
             f"Referral {locked.reference} cannot be decided now: it is "
             f"{locked.get_status_display().lower()}."
@@ -259,18 +265,13 @@ def decline_referral(
 
 # --- appeals -------------------------------------------------------------------------------------
 def may_appeal(user, referral: Referral) -> bool:
-    return (
-        user.is_authenticated
-        and user.role in REFERRING_ROLES
-        and user.may_act
-        and user.organization_id == referral.organization_id
-    )
+    return may_act_as(user, REFERRING) and user.organization_id == referral.organization_id
 
 
 def appeal_open_until(referral: Referral) -> date | None:
     """The last day to appeal, or None when the referral cannot be appealed (not declined, or
     already appealed)."""
-    if referral.status != Status.DECLINED or Appeal.objects.filter(referral=referral).exists():
+    if not can_proceed(referral.appeal) or Appeal.objects.filter(referral=referral).exists():
         return None
     return appeal_deadline(referral.decided_at)
 
@@ -315,7 +316,7 @@ def file_appeal(*, referral: Referral, user, statement: str) -> Appeal:
 
 def _locked_appeal(locked: Referral, reviewer) -> Appeal:
     check_assigned(locked, reviewer)
-    if locked.status != Status.APPEALED:
+    if not awaits_appeal_decision(locked):
         raise ReviewRefused(f"Referral {locked.reference} has no appeal waiting for a decision.")
     appeal = Appeal.objects.select_for_update().get(referral=locked)
     if appeal.declined_by_id == reviewer.pk:

@@ -140,6 +140,10 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
+        indexes = [
+            # The statistics count first decisions made in a period (reports.decisions).
+            models.Index(fields=["stage", "decided_at"], name="decision_stage_decided_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["referral", "stage"], name="decision_once_per_stage"),
             models.CheckConstraint(

@@ -11,7 +11,6 @@ from io import BytesIO
 
 import qrcode
 from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import LETTER
@@ -28,6 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from referral_portal.mail import link as portal_link
 from referrals.languages import NATIVE_NAMES, RIGHT_TO_LEFT
 from referrals.models import NoticeKind
 
@@ -131,10 +131,6 @@ class NoticeContent:
 
 def verification_url() -> str:
     return portal_link("verification:verify")
-
-
-def portal_link(name: str, *args) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def current_language() -> str:

@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from referral_portal.audit import viewers_of
 from referral_portal.business_days import time_left
+from referral_portal.roles import STATE_TEAM, in_role_set
 from referrals import selectors as referral_selectors
 from referrals.models import INFORMATION_PROVIDED, QUEUE_ORDER, Referral, Status
 from routing.selectors import deliveries_of_referral
 
 from .choices import QUEUE_STATUSES
 from .models import Appeal, Decision
-from .services import QUEUE_ROLES, open_clock_pause
+from .services import in_queue, open_clock_pause
 
 QUEUE_COLUMNS = (
     "public_id",
@@ -43,11 +44,11 @@ QUEUE_SORTS = {
 
 # --- the queue -----------------------------------------------------------------------------------
 def may_review(user) -> bool:
-    return user.is_authenticated and user.is_active and user.role in QUEUE_ROLES
+    return in_role_set(user, STATE_TEAM) and user.is_active
 
 
 def _queue_base(user) -> QuerySet[Referral]:
-    """The queue lists every open referral to everyone in QUEUE_ROLES, administrators too: its
+    """The queue lists every open referral to everyone in STATE_TEAM, administrators too: its
     columns (QUEUE_COLUMNS) hold no name, contact or narrative."""
     if not may_review(user):
         return Referral.objects.none()
@@ -213,6 +214,6 @@ def case_context(user, referral: Referral, now: datetime | None = None) -> dict:
         "viewers": viewers_of(referral.public_id),
         "break_glass_grants": referral.break_glass_grants.select_related("granted_to"),
         "time_left": time_left(referral.due_at, now, paused=referral.clock_paused)
-        if referral.status in QUEUE_STATUSES
+        if in_queue(referral)
         else None,
     }

@@ -7,34 +7,33 @@ the rule, changes the rows, writes the timeline event and any outbox rows. Error
 reference numbers only, never personal data, and their messages are written to be shown.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django_fsm import can_proceed
 
-from accounts.models import User
+from accounts.models import Organization, User
 from referral_portal import outbox, times
 from referral_portal.business_days import (
     CLOSE_OF_BUSINESS,
     NEW_YORK,
+    business_days_waited,
     is_business_day,
     next_business_day,
+    shift_business_days,
 )
-from referral_portal.roles import STATE_STAFF, Role
-from referrals.models import EventKind, InformationRequest, Reason, Referral, Status
+from referral_portal.locks import lock_row
+from referral_portal.roles import CASE_MANAGERS, STATE_STAFF, SUPERVISORS, may_act_as
+from referrals.models import EventKind, InformationRequest, Reason, Referral
 from referrals.services import StaleReferral, record_event
 
 from .choices import QUEUE_STATUSES, Agency, ConsultationOutcome
 from .models import ClockPause, Consultation, DeadlineReminder, Extension
 
 __all__ = ["ReviewRefused", "StaleReferral"]
-
-# Who sees the queue; who may be assigned and decide; who manages assignments.
-QUEUE_ROLES = frozenset(STATE_STAFF | {Role.ADMINISTRATOR})
-REVIEWER_ROLES = frozenset(STATE_STAFF)
-MANAGING_ROLES = frozenset({Role.STATE_SUPERVISOR, Role.ADMINISTRATOR})
 
 INFORMATION_REQUESTED = "confirmations.information_requested"
 DEADLINE_REMINDER = "confirmations.deadline_reminder"
@@ -46,16 +45,91 @@ class ReviewRefused(Exception):
 
 
 # --- rules -------------------------------------------------------------------------------------
+# Each rule is asked twice with the same function: by the case page, to decide which buttons to
+# show (confirmations.views.permissions), and by the service below, under the row lock. What the
+# referral's state allows is asked of its transitions (django_fsm.can_proceed) or of the queue's
+# statuses, declared once with them in referrals.models.
 def is_reviewer(user) -> bool:
-    return user.is_authenticated and user.role in REVIEWER_ROLES and user.may_act
+    return may_act_as(user, STATE_STAFF)
 
 
 def manages_assignments(user) -> bool:
-    return user.is_authenticated and user.role in MANAGING_ROLES and user.may_act
+    return may_act_as(user, CASE_MANAGERS)
+
+
+def is_supervisor(user) -> bool:
+    return may_act_as(user, SUPERVISORS)
 
 
 def is_assigned(user, referral: Referral) -> bool:
     return is_reviewer(user) and referral.assigned_reviewer_id == user.pk
+
+
+def in_queue(referral: Referral) -> bool:
+    """A decision, or a decision on appeal, is still to be made."""
+    return referral.status in QUEUE_STATUSES
+
+
+def awaits_decision(referral: Referral) -> bool:
+    """The first decision can be made now: the referral may be confirmed and declined."""
+    return can_proceed(referral.confirm) and can_proceed(referral.decline)
+
+
+def awaits_appeal_decision(referral: Referral) -> bool:
+    return can_proceed(referral.overturn_on_appeal) and can_proceed(referral.uphold_on_appeal)
+
+
+def may_be_assigned(reviewer, referral: Referral) -> bool:
+    """An active State reviewer, and not the person whose decline is under appeal."""
+    if not is_reviewer(reviewer):
+        return False
+    decliner = declined_by(referral)
+    return decliner is None or decliner.pk != reviewer.pk
+
+
+def may_claim(user, referral: Referral) -> bool:
+    return (
+        in_queue(referral)
+        and referral.assigned_reviewer_id is None
+        and may_be_assigned(user, referral)
+    )
+
+
+def may_release(user, referral: Referral) -> bool:
+    return (
+        in_queue(referral)
+        and referral.assigned_reviewer_id is not None
+        and (is_assigned(user, referral) or manages_assignments(user))
+    )
+
+
+def may_reassign(user, referral: Referral) -> bool:
+    return in_queue(referral) and manages_assignments(user)
+
+
+def may_request_information(user, referral: Referral) -> bool:
+    return is_assigned(user, referral) and can_proceed(referral.request_information)
+
+
+def may_consult(user, referral: Referral) -> bool:
+    return is_assigned(user, referral) and in_queue(referral)
+
+
+def extends_deadlines(user, referral: Referral) -> bool:
+    """The assigned reviewer, or any supervisor."""
+    return is_assigned(user, referral) or is_supervisor(user)
+
+
+def may_extend(user, referral: Referral) -> bool:
+    return in_queue(referral) and extends_deadlines(user, referral)
+
+
+def may_decide(user, referral: Referral) -> bool:
+    return is_assigned(user, referral) and awaits_decision(referral)
+
+
+def may_decide_appeal(user, referral: Referral) -> bool:
+    return is_assigned(user, referral) and awaits_appeal_decision(referral)
 
 
 def _name(user) -> str:
@@ -65,7 +139,7 @@ def _name(user) -> str:
 def locked_referral(referral: Referral, *, expected_version: int | None = None) -> Referral:
     """The referral row, locked until the transaction ends. A stale form (the referral changed
     since the page was loaded) raises StaleReferral."""
-    locked = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    locked = lock_row(Referral, referral.pk, of=("self",))
     if expected_version is not None and locked.version != expected_version:
         raise StaleReferral(locked.reference or "draft")
     return locked
@@ -80,13 +154,13 @@ def check_assigned(locked: Referral, actor) -> None:
 
 
 def _check_in_queue(locked: Referral) -> None:
-    if locked.status not in QUEUE_STATUSES:
+    if not in_queue(locked):
         raise ReviewRefused(f"Referral {locked.reference} is not waiting for a decision.")
 
 
 def declined_by(locked: Referral):
     """The person whose decline is under appeal: they may not decide the appeal."""
-    if locked.status != Status.APPEALED:
+    if not awaits_appeal_decision(locked):
         return None
     appeal = getattr(locked, "decline_appeal", None)
     return appeal.declined_by if appeal is not None else None
@@ -95,8 +169,7 @@ def declined_by(locked: Referral):
 def _check_may_be_assigned(locked: Referral, reviewer) -> None:
     if not is_reviewer(reviewer):
         raise ReviewRefused("Only active State reviewers and supervisors can be assigned.")
-    decliner = declined_by(locked)
-    if decliner is not None and decliner.pk == reviewer.pk:
+    if not may_be_assigned(reviewer, locked):
         raise ReviewRefused(
             "A different reviewer must decide the appeal: this person declined the referral."
         )
@@ -134,7 +207,7 @@ def release_referral(*, referral: Referral, actor) -> Referral:
         _check_in_queue(locked)
         if locked.assigned_reviewer_id is None:
             return locked
-        if not (is_assigned(actor, locked) or manages_assignments(actor)):
+        if not may_release(actor, locked):
             raise ReviewRefused("Only the assigned reviewer or a supervisor can release it.")
         previous = locked.assigned_reviewer
         locked.assigned_reviewer = None
@@ -174,7 +247,9 @@ def reassign_referral(*, referral: Referral, actor, reviewer) -> Referral:
 
 def assignable_reviewers(referral: Referral):
     people = User.objects.filter(
-        role__in=REVIEWER_ROLES, is_active=True, organization__status__in=["verified", "reinstated"]
+        role__in=STATE_STAFF,
+        is_active=True,
+        organization__status__in=Organization.ACTIVE_STATUSES,
     ).order_by("last_name", "first_name", "username")
     decliner = declined_by(referral)
     if decliner is not None:
@@ -202,7 +277,7 @@ def request_information(
     with transaction.atomic():
         locked = locked_referral(referral, expected_version=expected_version)
         check_assigned(locked, reviewer)
-        if locked.status not in (Status.SUBMITTED, Status.INFO_PROVIDED):
+        if not may_request_information(reviewer, locked):
             raise ReviewRefused(
                 "Information can be requested only before the decision, and only when no "
                 "other request is waiting for an answer."
@@ -229,27 +304,6 @@ def request_information(
 
 
 # --- the paused clock ---------------------------------------------------------------------------
-def business_days_waited(paused_at: datetime, resumed_at: datetime) -> int:
-    """Whole business days after the day of the pause, up to and including the day of the
-    answer: asked Monday and answered Wednesday is two days."""
-    day = timezone.localtime(paused_at, NEW_YORK).date()
-    last = timezone.localtime(resumed_at, NEW_YORK).date()
-    waited = 0
-    while day < last:
-        day += timedelta(days=1)
-        if is_business_day(day):
-            waited += 1
-    return waited
-
-
-def shift_business_days(due: datetime, days: int) -> datetime:
-    local = timezone.localtime(due, NEW_YORK)
-    day = local.date()
-    for _ in range(days):
-        day = next_business_day(day)
-    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=NEW_YORK)
-
-
 def resume_clock(*, referral: Referral, at: datetime | None = None) -> ClockPause | None:
     """The referrer answered: move the due date later by the business days waited. Called in
     the answering transaction (signals.py), where the referral row is already locked."""
@@ -340,8 +394,7 @@ def extend_deadline(
     new_due = due_at_close_of(new_due_date)
     with transaction.atomic():
         locked = locked_referral(referral, expected_version=expected_version)
-        supervisor = actor.role == Role.STATE_SUPERVISOR and actor.may_act
-        if not (is_assigned(actor, locked) or supervisor):
+        if not extends_deadlines(actor, locked):
             raise ReviewRefused("Only the assigned reviewer or a supervisor can extend it.")
         _check_in_queue(locked)
         if new_due <= locked.due_at:
@@ -394,7 +447,7 @@ def send_deadline_reminders(*, now: datetime | None = None) -> int:
     )
     if not due.exists():
         return 0
-    supervisors = User.objects.filter(role=Role.STATE_SUPERVISOR, is_active=True)
+    supervisors = User.objects.filter(role__in=SUPERVISORS, is_active=True)
     recipients = (User.objects.filter(pk__in=reviewer_ids, is_active=True) | supervisors).exclude(
         email=""
     )

@@ -10,8 +10,6 @@ The page is in English or one of the twelve languages of the notices, chosen wit
 carried in the form, like the other public pages (referral_portal.page_languages).
 """
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
@@ -62,8 +60,9 @@ class VerifyNoticeForm(forms.Form):
         return code
 
 
-def _code_limited(request, code: str) -> bool:
-    return ratelimits.hit(
+def _code_limited(request, code: str):
+    """The code's own budget, from every address: the 429 page once it is spent, else None."""
+    return ratelimits.limit(
         request,
         key="ip",
         rate=settings.CONFIRMATIONS_VERIFY_RATE_PER_CODE,
@@ -83,11 +82,9 @@ def verify(request, language: str):
     context = {"form": form, "checked": False, "facts": None, **language_context(language)}
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        if _code_limited(request, code):
-            _, period = ratelimits.parse_rate(settings.CONFIRMATIONS_VERIFY_RATE_PER_CODE)
-            return ratelimits.too_many_requests(
-                request, retry_after=period - int(time.time()) % period
-            )
+        refused = _code_limited(request, code)
+        if refused is not None:
+            return refused
         facts, decision = verification.verify(
             code=code, date_of_birth=form.cleaned_data["date_of_birth"]
         )

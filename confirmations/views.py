@@ -14,10 +14,8 @@ from django_fsm import ConcurrentTransition
 
 from referral_portal.audit import AccessLog, record_access
 from referrals import break_glass
-from referrals.models import Status
 
 from . import decisions, selectors, services
-from .choices import DECIDABLE_STATUSES, QUEUE_STATUSES
 from .forms import (
     ConsultationForm,
     ExtensionForm,
@@ -120,25 +118,19 @@ def _sorted_by(query, sort: str) -> str:
 
 # --- the case page -------------------------------------------------------------------------------
 def permissions(user, referral) -> dict:
-    assigned = services.is_assigned(user, referral)
-    in_queue = referral.status in QUEUE_STATUSES
-    decliner = services.declined_by(referral)
+    """Which buttons the case page shows: the services' own rules (services.may_*), which the
+    services check again under the row lock."""
     return {
-        "is_assigned": assigned,
-        "may_claim": in_queue
-        and referral.assigned_reviewer_id is None
-        and services.is_reviewer(user)
-        and not (decliner is not None and decliner.pk == user.pk),
-        "may_release": in_queue
-        and referral.assigned_reviewer_id is not None
-        and (assigned or services.manages_assignments(user)),
-        "may_reassign": in_queue and services.manages_assignments(user),
-        "may_request_information": assigned
-        and referral.status in (Status.SUBMITTED, Status.INFO_PROVIDED),
-        "may_consult": assigned and in_queue,
-        "may_extend": in_queue and (assigned or (user.role == "state_supervisor" and user.may_act)),
-        "may_decide": assigned and referral.status in DECIDABLE_STATUSES,
-        "may_decide_appeal": assigned and referral.status == Status.APPEALED,
+        "is_assigned": services.is_assigned(user, referral),
+        "awaits_decision": services.awaits_decision(referral),
+        "may_claim": services.may_claim(user, referral),
+        "may_release": services.may_release(user, referral),
+        "may_reassign": services.may_reassign(user, referral),
+        "may_request_information": services.may_request_information(user, referral),
+        "may_consult": services.may_consult(user, referral),
+        "may_extend": services.may_extend(user, referral),
+        "may_decide": services.may_decide(user, referral),
+        "may_decide_appeal": services.may_decide_appeal(user, referral),
         "consultation_required": settings.CONFIRMATIONS_REQUIRE_CONSULTATION,
     }
 

@@ -8,7 +8,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .roles import Role
+from .roles import (
+    ADMINISTRATORS,
+    CASE_MANAGERS,
+    ORGANIZATION_MANAGERS,
+    RECEIVING,
+    REFERRING,
+    STATE_STAFF,
+    STATE_TEAM,
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,13 @@ SIGNED_IN = Rule()
 TOKEN = Rule(token=True)
 
 
-def only(*roles: str) -> Rule:
-    return Rule(roles=frozenset(roles))
+def only(*role_sets: frozenset[str]) -> Rule:
+    """The people whose role is in any of the named sets of referral_portal.roles."""
+    return Rule(roles=frozenset().union(*role_sets))
 
 
-ADMINS = only(Role.ADMINISTRATOR)
-ORG_ADMINS = only(Role.ORG_ADMIN, Role.ADMINISTRATOR)
+ADMINS = only(ADMINISTRATORS)
+ORG_ADMINS = only(ORGANIZATION_MANAGERS)
 
 # URL name (with namespace) -> rule. A name ending in ":*" covers a whole namespace.
 RULES: dict[str, Rule] = {
@@ -120,63 +129,46 @@ RULES: dict[str, Rule] = {
     # records: another organization's referral is a 404). Administrators reach a file only
     # under a break-glass grant for its referral, checked by the selector (no grant: 404);
     # the referrer's detail page is never theirs (docs/decisions/0009).
-    "referrals:list": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:start": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:step": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:attachment_remove": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:review": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:discard": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:submitted": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:withdraw": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:answer": only(Role.REFERRER, Role.ORG_ADMIN),
-    "referrals:detail": only(
-        Role.REFERRER,
-        Role.ORG_ADMIN,
-        Role.STATE_REVIEWER,
-        Role.STATE_SUPERVISOR,
-    ),
-    "referrals:attachment": only(
-        Role.REFERRER,
-        Role.ORG_ADMIN,
-        Role.STATE_REVIEWER,
-        Role.STATE_SUPERVISOR,
-        Role.ADMINISTRATOR,
-    ),
-    "referrals:notice": only(
-        Role.REFERRER,
-        Role.ORG_ADMIN,
-        Role.STATE_REVIEWER,
-        Role.STATE_SUPERVISOR,
-        Role.ADMINISTRATOR,
-    ),
+    "referrals:list": only(REFERRING),
+    "referrals:start": only(REFERRING),
+    "referrals:step": only(REFERRING),
+    "referrals:attachment_remove": only(REFERRING),
+    "referrals:review": only(REFERRING),
+    "referrals:discard": only(REFERRING),
+    "referrals:submitted": only(REFERRING),
+    "referrals:withdraw": only(REFERRING),
+    "referrals:answer": only(REFERRING),
+    "referrals:detail": only(REFERRING, STATE_STAFF),
+    "referrals:attachment": only(REFERRING, STATE_TEAM),
+    "referrals:notice": only(REFERRING, STATE_TEAM),
     # --- confirmations: review queue, decisions, notices, appeals (issue 5) ---
     # State reviewers and supervisors see the queue and every case; only they act on one
     # (confirmations.services checks who is assigned). Administrators see the queue (reference
     # numbers, no personal data), release and reassign, and open a case only under a
     # break-glass grant that the selectors check (no grant: 404; docs/decisions/0009).
-    "confirmations:queue": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "confirmations:case": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "confirmations:queue": only(STATE_TEAM),
+    "confirmations:case": only(STATE_TEAM),
     "confirmations:break_glass": ADMINS,
-    "confirmations:claim": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
-    "confirmations:release": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "confirmations:reassign": only(Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "confirmations:request_information": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
-    "confirmations:consultation": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
-    "confirmations:extension": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
-    "confirmations:confirm": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
-    "confirmations:decline": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR),
+    "confirmations:claim": only(STATE_STAFF),
+    "confirmations:release": only(STATE_TEAM),
+    "confirmations:reassign": only(CASE_MANAGERS),
+    "confirmations:request_information": only(STATE_STAFF),
+    "confirmations:consultation": only(STATE_STAFF),
+    "confirmations:extension": only(STATE_STAFF),
+    "confirmations:confirm": only(STATE_STAFF),
+    "confirmations:decline": only(STATE_STAFF),
     # The referring organization appeals a decline (another organization's referral: 404).
-    "confirmations:appeal": only(Role.REFERRER, Role.ORG_ADMIN),
+    "confirmations:appeal": only(REFERRING),
     # Anyone checks a notice with its code and the person's date of birth: no account, rate
     # limited, shows no personal data (confirmations.verification_views).
     "verification:verify": PUBLIC,
     # --- routing: directory, deliveries, receiving agencies (issue 6) ---
     # Receiving agencies see only cases routed to their organization (routing.selectors).
-    "routing:case_list": only(Role.RECEIVING_AGENCY),
-    "routing:case_detail": only(Role.RECEIVING_AGENCY),
-    "routing:acknowledge": only(Role.RECEIVING_AGENCY),
-    "routing:report_outcome": only(Role.RECEIVING_AGENCY),
-    "routing:notice_download": only(Role.RECEIVING_AGENCY),
+    "routing:case_list": only(RECEIVING),
+    "routing:case_detail": only(RECEIVING),
+    "routing:acknowledge": only(RECEIVING),
+    "routing:report_outcome": only(RECEIVING),
+    "routing:notice_download": only(RECEIVING),
     "routing:delivery_list": ADMINS,
     "routing:delivery_resend": ADMINS,
     # --- security: access log, history, administration (issue 7) ---
@@ -188,10 +180,10 @@ RULES: dict[str, Rule] = {
     # The statistics page, its drill-down to cases and its exports are the state team's;
     # everyone signed in may open a scorecard, and reports.scorecards lets each organization
     # see only its own (another organization's id: 404). State staff see any.
-    "reports:statistics": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "reports:cases": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "reports:export": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
-    "reports:task_force": only(Role.STATE_REVIEWER, Role.STATE_SUPERVISOR, Role.ADMINISTRATOR),
+    "reports:statistics": only(STATE_TEAM),
+    "reports:cases": only(STATE_TEAM),
+    "reports:export": only(STATE_TEAM),
+    "reports:task_force": only(STATE_TEAM),
     "reports:my_scorecard": SIGNED_IN,
     "reports:scorecard": SIGNED_IN,
     # --- api: the REST API for agency systems (issue 15) ---

@@ -80,6 +80,27 @@ def add_business_days(start: datetime, n: int) -> datetime:
     return datetime.combine(day, CLOSE_OF_BUSINESS, tzinfo=NEW_YORK)
 
 
+def business_days_waited(paused_at: datetime, resumed_at: datetime) -> int:
+    """Whole business days after the day of the pause, up to and including the day of the
+    answer: asked Monday and answered Wednesday is two days."""
+    day, last = _local(paused_at).date(), _local(resumed_at).date()
+    waited = 0
+    while day < last:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            waited += 1
+    return waited
+
+
+def shift_business_days(due: datetime, days: int) -> datetime:
+    """The same time of day, `days` business days later (a paused clock's due date)."""
+    local = _local(due)
+    day = local.date()
+    for _ in range(days):
+        day = next_business_day(day)
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=NEW_YORK)
+
+
 def business_time_left(due: datetime, now: datetime) -> tuple[int, int]:
     """(whole business days, hours) between now and due, counting only business hours up to
     5 pm and whole business days after today. Negative business days mean overdue (hours are

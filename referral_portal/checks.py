@@ -20,8 +20,8 @@ def _key_bytes(value):
 @register(Tags.security)
 def encryption_keys(app_configs, **kwargs):
     errors = []
-    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", {}) or {}
-    active = getattr(settings, "FIELD_ENCRYPTION_ACTIVE_KEY", "")
+    keys = settings.FIELD_ENCRYPTION_KEYS or {}
+    active = settings.FIELD_ENCRYPTION_ACTIVE_KEY
     blind_keys = crypto.blind_index_keys()
     if active not in keys:
         errors.append(Error("FIELD_ENCRYPTION_ACTIVE_KEY names no key", id="portal.E001"))
@@ -42,11 +42,11 @@ def encryption_keys(app_configs, **kwargs):
 
 def _blind_index_key_ids():
     """BLIND_INDEX_KEYS, when set, names the active key; its ids fit the blind_index_key column."""
-    named = getattr(settings, "BLIND_INDEX_KEYS", None) or {}
+    named = settings.BLIND_INDEX_KEYS or {}
     if not named:
         return []
     errors = []
-    if getattr(settings, "BLIND_INDEX_ACTIVE_KEY", "") not in named:
+    if settings.BLIND_INDEX_ACTIVE_KEY not in named:
         errors.append(Error("BLIND_INDEX_ACTIVE_KEY names no key", id="portal.E006"))
     if not all(crypto.BLIND_INDEX_KEY_ID.fullmatch(key_id) for key_id in named):
         errors.append(
@@ -60,9 +60,9 @@ def development_keys(app_configs, **kwargs):
     """The development keys are public (settings/development_keys.py): with DEBUG off this is
     a deployment, and every key must be its own. Runs on every command (migrate, runserver,
     check), not only `check --deploy`. The test settings alone may say ALLOW_DEVELOPMENT_KEYS."""
-    if settings.DEBUG or getattr(settings, "ALLOW_DEVELOPMENT_KEYS", False):
+    if settings.DEBUG or settings.ALLOW_DEVELOPMENT_KEYS:
         return []
-    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", {}) or {}
+    keys = settings.FIELD_ENCRYPTION_KEYS or {}
     in_use = {settings.SECRET_KEY, *crypto.blind_index_keys().values(), *keys.values()}
     if in_use & DEVELOPMENT_KEYS:
         return [

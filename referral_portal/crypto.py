@@ -104,15 +104,15 @@ def normalize(text: str) -> str:
 
 def blind_index_keys() -> dict[str, str]:
     """Every configured blind-index key by id; the single BLIND_INDEX_KEY has the id ""."""
-    keys = dict(getattr(settings, "BLIND_INDEX_KEYS", None) or {})
-    single = getattr(settings, "BLIND_INDEX_KEY", "")
+    keys = dict(settings.BLIND_INDEX_KEYS or {})
+    single = settings.BLIND_INDEX_KEY
     if single:
         keys[""] = single
     return keys
 
 
 def active_blind_index_key_id() -> str:
-    if getattr(settings, "BLIND_INDEX_KEYS", None):
+    if settings.BLIND_INDEX_KEYS:
         return settings.BLIND_INDEX_ACTIVE_KEY
     return ""
 

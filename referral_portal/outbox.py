@@ -7,9 +7,17 @@ starts a message at once never finds its row still locked by the relay. A beat t
 relay every few seconds as the safety net: it picks up rows whose fast path failed (broker down)
 and rows dispatched to a worker that died (`OUTBOX_STUCK_AFTER_SECONDS`). Handlers are idempotent
 and `process` locks the row, so a message handed over twice still takes effect once.
+
+A message a handler enqueues is work the same worker does next (`process_with_follow_ups`): a
+confirmation's routing enqueues its deliveries, and the worker that routed runs them as soon as
+the routing commits, instead of a relay and a second task on the broker for each step. Those
+rows are committed first like any other, so if the worker dies in between, the beat relay
+finds them pending and hands them out.
 """
 
 import logging
+import random
+import threading
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -18,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from .locks import lock_row, lock_row_or_none
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -25,6 +34,11 @@ _handlers: dict[str, Callable[..., None]] = {}
 # Set while a relay task is queued and has not started, so a burst of commits publishes one
 # relay instead of hundreds that find nothing to do. Expires on its own if that task is lost.
 RELAY_QUEUED_KEY = "outbox:relay-queued"
+# How many follow-ups one task runs before it leaves the rest to the relay (a handler that
+# enqueued without end cannot hold one worker process for ever).
+FOLLOW_UPS_PER_TASK = 50
+# Set while a worker runs a handler: the messages it enqueues, to run next in the same task.
+_running = threading.local()
 
 
 class RetryLater(Exception):
@@ -44,7 +58,11 @@ def enqueue(kind: str, **payload) -> OutboxMessage:
         if not isinstance(value, (int, str, bool)) or (isinstance(value, str) and len(value) > 64):
             raise ValueError("Outbox payloads carry ids only")
     message = OutboxMessage.objects.create(kind=kind, payload=payload)
-    _relay_after_commit()
+    follow_ups = getattr(_running, "follow_ups", None)
+    if follow_ups is None:
+        _relay_after_commit()
+    else:
+        follow_ups.append(message.pk)
     return message
 
 
@@ -104,8 +122,18 @@ def max_attempts() -> int:
     return settings.OUTBOX_MAX_ATTEMPTS
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2**attempts * 5, 3600))
+def backoff(
+    attempts: int, *, base: float = 10.0, ceiling: float = 3600.0, jitter: float = 0.0
+) -> timedelta:
+    """The wait after `attempts` failed tries: base, 2 x base, 4 x base ... up to the ceiling,
+    each moved by up to +-jitter (a fraction of it) so that retries of many failures that
+    happened together do not all fall due together again. The one exponential backoff: the
+    outbox's own retries use the defaults, webhook deliveries (routing/webhooks.py) their
+    settings and 20% jitter."""
+    seconds = min(base * 2 ** max(attempts - 1, 0), ceiling)
+    if jitter:
+        seconds *= random.uniform(1 - jitter, 1 + jitter)  # noqa: S311 - timing, not security
+    return timedelta(seconds=seconds)
 
 
 def due_messages(limit: int | None = None):
@@ -162,9 +190,7 @@ def _unclaim(ids: Iterable[str]) -> None:
 def process(message_id: str) -> str:
     """Run one message's handler. Idempotent: a message already done is left alone."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
-        )
+        message = lock_row_or_none(OutboxMessage, message_id, skip_locked=True)
         if message is None:
             return "busy-or-missing"
         if message.status in (OutboxMessage.Status.DONE, OutboxMessage.Status.FAILED):
@@ -193,10 +219,48 @@ def process(message_id: str) -> str:
         return message.status
 
 
+def process_with_follow_ups(message_id: str) -> str:
+    """Process a message, then the messages its handler enqueued once they are committed,
+    theirs in turn, up to FOLLOW_UPS_PER_TASK; any left over go to the relay. Returns the
+    first message's outcome."""
+    queue, outcome, ran = [message_id], None, 0
+    while queue:
+        _running.follow_ups = []
+        try:
+            result = process(queue.pop(0))
+            enqueued = _running.follow_ups
+        finally:
+            _running.follow_ups = None
+        outcome = outcome or result
+        queue += _claim(enqueued)
+        ran += 1
+        if ran > FOLLOW_UPS_PER_TASK and queue:
+            _unclaim(queue)
+            relay_soon()
+            break
+    return outcome
+
+
+def _claim(ids: list) -> list[str]:
+    """Of these new rows, those due now and not taken by anyone else, marked dispatched to
+    this worker (the relay leaves them alone; if the worker dies, they count as stuck)."""
+    if not ids:
+        return []
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(
+            pk__in=ids, status=OutboxMessage.Status.PENDING, available_at__lte=timezone.now()
+        ).select_for_update(skip_locked=True)
+        claimed = [str(pk) for pk in due.values_list("pk", flat=True)]
+        OutboxMessage.objects.filter(pk__in=claimed).update(
+            status=OutboxMessage.Status.DISPATCHED, dispatched_at=timezone.now()
+        )
+    return claimed
+
+
 def resend(message: OutboxMessage) -> None:
     """An administrator sends a failed message again."""
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        message = lock_row(OutboxMessage, message.pk)
         message.status = OutboxMessage.Status.PENDING
         message.attempts = 0
         message.available_at = timezone.now()

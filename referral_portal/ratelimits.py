@@ -14,13 +14,21 @@
 - group: a stable name; views sharing a group share one budget.
 - methods: which requests count (default POST only, so reading a form is never refused).
 
+A view whose rate is a setting read per request, or that counts only some requests (a valid
+form, a code's own budget), calls `limit` itself and returns its answer when there is one:
+
+    refused = limit(request, key="ip", rate=settings.ACCOUNTS_APPLY_RATE, group="accounts.apply")
+    if refused is not None:
+        return refused
+
 Counting is a fixed window per (group, key) in the cache named by RATELIMIT_CACHE (the default
 cache, Redis, shared by every web process). The caller's address or id is hashed before it
 becomes part of a cache key. A refused request is answered with templates/429.html and logged
 with the group only (no address, no user name).
 
 Sign-in and password reset are limited by allauth's own ACCOUNT_RATE_LIMITS, which renders the
-same 429 page through handler429 below.
+same template (429.html). Nothing else limits requests: this module is the
+portal's one rate limiter, and too_many_requests its one 429 answer.
 """
 
 import functools
@@ -31,6 +39,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from .audit import client_ip
@@ -69,7 +78,7 @@ def hit(request, *, key: str, rate: str, group: str, value: str | None = None) -
     caller = f"value:{value}" if value is not None else _caller(request, key)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{caller}".encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{group}:{digest}:{period}:{window}"
-    cache = caches[getattr(settings, "RATELIMIT_CACHE", "default")]
+    cache = caches[settings.RATELIMIT_CACHE]
     cache.add(cache_key, 0, timeout=period + 5)
     try:
         count = cache.incr(cache_key)
@@ -77,6 +86,17 @@ def hit(request, *, key: str, rate: str, group: str, value: str | None = None) -
         cache.add(cache_key, 1, timeout=period + 5)
         count = 1
     return count > limit
+
+
+def limit(
+    request, *, key: str = "ip", rate: str, group: str, value: str | None = None
+) -> HttpResponse | None:
+    """Count one request; past the rate, the 429 page (logged with the group only), else None."""
+    if not hit(request, key=key, rate=rate, group=group, value=value):
+        return None
+    logger.warning("Rate limit reached for %s", group, extra={"event": "rate_limited"})
+    _, period = parse_rate(rate)
+    return too_many_requests(request, retry_after=period - int(time.time()) % period)
 
 
 def too_many_requests(request, exception=None, *, retry_after: int | None = None):
@@ -94,7 +114,7 @@ def _minutes(seconds: int | None) -> int | None:
 
 def rate_limited(*, key: str = "ip", rate: str, group: str, methods=("POST",)):
     """Refuse a view with 429 once `rate` is spent for this caller in `group`."""
-    limit, period = parse_rate(rate)  # fail at import time on a bad rate
+    count, _ = parse_rate(rate)  # fail at import time on a bad rate
     if key not in ("ip", "user"):
         raise ValueError(f"key must be 'ip' or 'user', not {key!r}")
     counted = None if methods is None else {m.upper() for m in methods}
@@ -102,15 +122,13 @@ def rate_limited(*, key: str = "ip", rate: str, group: str, methods=("POST",)):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if (counted is None or request.method in counted) and hit(
-                request, key=key, rate=rate, group=group
-            ):
-                logger.warning("Rate limit reached for %s", group, extra={"event": "rate_limited"})
-                remaining = period - int(time.time()) % period
-                return too_many_requests(request, retry_after=remaining)
+            if counted is None or request.method in counted:
+                refused = limit(request, key=key, rate=rate, group=group)
+                if refused is not None:
+                    return refused
             return view(request, *args, **kwargs)
 
-        wrapped.rate_limit = {"key": key, "rate": rate, "group": group, "limit": limit}
+        wrapped.rate_limit = {"key": key, "rate": rate, "group": group, "limit": count}
         return wrapped
 
     return decorator

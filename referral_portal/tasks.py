@@ -28,7 +28,7 @@ def hand_to_workers(message_ids: list[str]) -> None:
 
 @shared_task(name="referral_portal.tasks.deliver_outbox_message", ignore_result=True)
 def deliver_outbox_message(message_id: str):
-    return outbox.process(message_id)
+    return outbox.process_with_follow_ups(message_id)
 
 
 @shared_task(name="referral_portal.tasks.record_heartbeat", ignore_result=True)

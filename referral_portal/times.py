@@ -1,4 +1,5 @@
-"""The one way the portal writes a time: New York State style, "March 4, 2026, 10:32 p.m.".
+"""The one way the portal writes a time or a date: New York State style, "March 4, 2026,
+10:32 p.m.".
 
 Templates use these through the |when and |deadline filters (a template builtin, see
 referral_portal/templatetags/portal_time.py); e-mails, notices and exports written in Python call
@@ -21,13 +22,20 @@ FORMATS = {
     "day": f"l, {DATE}, {TIME}",
     "time": TIME,
     "seconds": f"{SHORT_DATE}, g:i:s a",
+    "time_seconds": "g:i:s a",
+    # A day without a time, for dates (birth, consent) and for times where the day is enough.
+    "date": DATE,
+    "short_date": SHORT_DATE,
+    "day_date": f"l, {DATE}",
 }
 
 
 def when(value, style: str = "") -> str:
     """A date and time in New York ("March 4, 2026, 10:32 p.m."). Styles: "short"
     ("Mar 4, 2026, 10:32 p.m."), "day" ("Wednesday, March 4, 2026, 10:32 p.m."), "time"
-    ("10:32 p.m."), "seconds" ("Mar 4, 2026, 10:32:05 p.m."). Empty for no value."""
+    ("10:32 p.m."), "seconds" ("Mar 4, 2026, 10:32:05 p.m."), "time_seconds" ("10:32:05 p.m.");
+    the day alone: "date" ("March 4, 2026"), "short_date" ("Mar 4, 2026"), "day_date"
+    ("Wednesday, March 4, 2026"), which also take a date. Empty for no value."""
     if value in (None, ""):
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from referral_portal import outbox
 from referral_portal.fields import EncryptedTextField
-from referral_portal.roles import Role
+from referral_portal.roles import is_acting_administrator
 
 from .choices import Status
 
@@ -82,12 +82,7 @@ class BreakGlassGrant(models.Model):
 
 
 def may_break_glass(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.ADMINISTRATOR
-        and bool(getattr(user, "may_act", False))
-    )
+    return is_acting_administrator(user)
 
 
 def active_grants(user) -> models.QuerySet[BreakGlassGrant]:

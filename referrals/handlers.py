@@ -1,16 +1,9 @@
-"""Outbox handlers: e-mails about a referral carry its reference number and a link only."""
+"""Outbox handlers: e-mails about a referral carry its reference number and a link only
+(templates in referrals/templates/referrals/email/)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
-
-from referral_portal import outbox, times
+from referral_portal import mail, outbox, times
 
 from .models import InformationRequest, Referral
-
-
-def _link(referral: Referral) -> str:
-    return settings.PORTAL_BASE_URL + reverse("referrals:detail", args=[referral.public_id])
 
 
 @outbox.handler("referrals.submitted")
@@ -18,15 +11,14 @@ def referral_submitted(referral: str):
     referral = Referral.objects.select_related("submitted_by").get(public_id=referral)
     if not referral.submitted_by or not referral.submitted_by.email:
         return
-    send_mail(
-        subject=f"Referral {referral.reference} received",
-        message=(
-            f"The State received referral {referral.reference}.\n"
-            f"A decision is due by {times.deadline(referral.due_at)}.\n\n"
-            f"Sign in to see its status: {_link(referral)}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[referral.submitted_by.email],
+    mail.send(
+        "referrals/email/submitted",
+        {
+            "reference": referral.reference,
+            "due": times.deadline(referral.due_at),
+            "link": mail.link("referrals:detail", referral.public_id),
+        },
+        [referral.submitted_by.email],
     )
 
 
@@ -36,12 +28,7 @@ def referral_withdrawn(referral: str):
     reviewer = referral.assigned_reviewer
     if reviewer is None or not reviewer.email:
         return
-    send_mail(
-        subject=f"Referral {referral.reference} was withdrawn",
-        message=f"The referring organization withdrew referral {referral.reference}.\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[reviewer.email],
-    )
+    mail.send("referrals/email/withdrawn", {"reference": referral.reference}, [reviewer.email])
 
 
 @outbox.handler("referrals.information_provided")
@@ -52,10 +39,8 @@ def information_provided(referral: str, request: str):
     reviewer = information_request.requested_by
     if not reviewer.email:
         return
-    reference = information_request.referral.reference
-    send_mail(
-        subject=f"Referral {reference}: the referrer answered your request",
-        message=f"The referring organization answered your request about {reference}.\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[reviewer.email],
+    mail.send(
+        "referrals/email/information_provided",
+        {"reference": information_request.referral.reference},
+        [reviewer.email],
     )

@@ -92,8 +92,16 @@ def _choice_array(choices, max_length=40):
     )
 
 
-# What the reviewers' queue lists: referrals waiting for a decision, and appeals.
-IN_QUEUE = Q(status__in=["submitted", "info_requested", "info_provided", "appealed"])
+# --- the review's states, each set declared once --------------------------------------------
+# The transitions on Referral take their sources from these sets, and the rest of the portal
+# reads the sets or asks the transitions (django_fsm.can_proceed): the queue's selector and its
+# partial indexes, the review's checks and the buttons of the case page. Nothing restates them
+# (tests/referrals/test_state_rules_once.py holds them to the transitions).
+# A first decision can be made, or a question asked of the referrer (none is waiting).
+DECIDABLE_STATUSES = (Status.SUBMITTED, Status.INFO_PROVIDED)
+# What the reviewers' queue lists: a decision, or a decision on appeal, is still to be made.
+QUEUE_STATUSES = tuple(status for status in Status if status in {*OPEN_STATUSES, Status.APPEALED})
+IN_QUEUE = Q(status__in=[status.value for status in QUEUE_STATUSES])
 QUEUE_FILTER_INDEXES = {
     "referral_open_due_idx": [],
     "referral_open_county_idx": ["county_of_residence"],
@@ -239,6 +247,12 @@ class Referral(ConcurrentTransitionMixin, BlindIndexedModel):
                 condition=~Q(status="draft"),
                 name="referral_org_submitted_idx",
             ),
+            # The statistics count referrals received in a period (reports.decisions.received).
+            models.Index(
+                fields=["submitted_at"],
+                condition=~Q(status="draft"),
+                name="referral_submitted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,11 +301,7 @@ class Referral(ConcurrentTransitionMixin, BlindIndexedModel):
     def submit(self):
         self._bump()
 
-    @transition(
-        field=status,
-        source=[Status.SUBMITTED, Status.INFO_PROVIDED],
-        target=Status.INFO_REQUESTED,
-    )
+    @transition(field=status, source=DECIDABLE_STATUSES, target=Status.INFO_REQUESTED)
     def request_information(self):
         self._bump()
 
@@ -299,16 +309,12 @@ class Referral(ConcurrentTransitionMixin, BlindIndexedModel):
     def provide_information(self):
         self._bump()
 
-    @transition(
-        field=status, source=[Status.SUBMITTED, Status.INFO_PROVIDED], target=Status.CONFIRMED
-    )
+    @transition(field=status, source=DECIDABLE_STATUSES, target=Status.CONFIRMED)
     def confirm(self):
         self._bump()
         self.decided_at = timezone.now()
 
-    @transition(
-        field=status, source=[Status.SUBMITTED, Status.INFO_PROVIDED], target=Status.DECLINED
-    )
+    @transition(field=status, source=DECIDABLE_STATUSES, target=Status.DECLINED)
     def decline(self):
         self._bump()
         self.decided_at = timezone.now()

@@ -3,19 +3,14 @@
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from referral_portal.roles import STATE_STAFF, Role
+from referral_portal.roles import ADMINISTRATORS, REFERRING, STATE_STAFF, STATE_TEAM
 
 from . import break_glass
 from .models import REFERRER_NOTICE_KINDS, Attachment, Notice, Referral, ReferralEvent, Status
 
-REFERRING_ROLES = frozenset({Role.REFERRER, Role.ORG_ADMIN})
-# Who may list every submitted referral by reference number, status and dates (the queue):
-# state staff and administrators. Only state staff see the content without a break-glass grant.
-LISTING_ROLES = STATE_STAFF | {Role.ADMINISTRATOR}
-
 
 def is_referrer(user) -> bool:
-    return user.is_authenticated and user.role in REFERRING_ROLES
+    return user.is_authenticated and user.role in REFERRING
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -38,13 +33,13 @@ def submitted_visible_to(user) -> QuerySet[Referral]:
     referrals = Referral.objects.exclude(status=Status.DRAFT)
     if not user.is_authenticated or not user.is_active:
         return referrals.none()
-    if user.role in REFERRING_ROLES:
+    if user.role in REFERRING:
         if not user.organization_id:
             return referrals.none()
         return referrals.filter(organization_id=user.organization_id)
     if user.role in STATE_STAFF:
         return referrals
-    if user.role == Role.ADMINISTRATOR:
+    if user.role in ADMINISTRATORS:
         granted = break_glass.active_grants(user).filter(referral=OuterRef("pk"))
         return referrals.filter(Exists(granted))
     return referrals.none()
@@ -53,9 +48,10 @@ def submitted_visible_to(user) -> QuerySet[Referral]:
 def referrals_listed_for(user) -> QuerySet[Referral]:
     """Every submitted referral, for lists that show reference numbers, status, dates and
     assignment only (the review queue, assignment pages): state staff and administrators.
+    Only state staff see the content without a break-glass grant.
     A caller must not show a personal field from these rows; it loads only the columns it
     shows."""
-    if not user.is_authenticated or not user.is_active or user.role not in LISTING_ROLES:
+    if not user.is_authenticated or not user.is_active or user.role not in STATE_TEAM:
         return Referral.objects.none()
     return Referral.objects.exclude(status=Status.DRAFT)
 

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from referral_portal import outbox, private_storage
 from referral_portal.business_days import NEW_YORK, add_business_days
-from referral_portal.roles import Role
+from referral_portal.locks import lock_row
+from referral_portal.roles import REFERRING, may_act_as
 
 from .forms import submission_problems
 from .history import scrub_history
@@ -80,7 +82,7 @@ def record_event(
 
 
 def _locked(referral: Referral, *, expected_version: int | None = None) -> Referral:
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = lock_row(Referral, referral.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleReferral(locked.reference or "draft")
     return locked
@@ -89,12 +91,7 @@ def _locked(referral: Referral, *, expected_version: int | None = None) -> Refer
 # --- drafts ------------------------------------------------------------------------------------
 def may_refer(user) -> bool:
     """A referrer or organization administrator of a verified referring organization."""
-    return (
-        user.is_authenticated
-        and user.role in (Role.REFERRER, Role.ORG_ADMIN)
-        and user.may_act
-        and user.organization.can_refer
-    )
+    return may_act_as(user, REFERRING) and user.organization.can_refer
 
 
 def start_draft(*, user) -> Referral:
@@ -187,7 +184,7 @@ def link_possible_duplicates(referral: Referral) -> int:
 def submit_referral(*, referral: Referral, user, expected_version: int | None = None) -> Referral:
     with transaction.atomic():
         locked = _locked(referral, expected_version=expected_version)
-        if locked.status != Status.DRAFT or locked.created_by_id != user.pk:
+        if not can_proceed(locked.submit) or locked.created_by_id != user.pk:
             raise NotAllowed("only the author's drafts can be submitted")
         if not may_refer(user):
             raise PermissionDenied("this organization cannot refer")
@@ -220,7 +217,7 @@ def withdraw_referral(
         raise NotAllowed("a reason is required")
     with transaction.atomic():
         locked = _locked(referral, expected_version=expected_version)
-        if locked.organization_id != user.organization_id or not locked.is_open:
+        if locked.organization_id != user.organization_id or not can_proceed(locked.withdraw):
             raise NotAllowed("this referral cannot be withdrawn")
         previous = locked.status
         locked.withdraw()
@@ -246,12 +243,12 @@ def answer_information_request(
         raise NotAllowed("an answer is required")
     with transaction.atomic():
         locked = _locked(information_request.referral)
-        request = InformationRequest.objects.select_for_update().get(pk=information_request.pk)
+        request = lock_row(InformationRequest, information_request.pk)
         if (
             locked.organization_id != user.organization_id
             or request.referral_id != locked.pk
             or request.is_answered
-            or locked.status != Status.INFO_REQUESTED
+            or not can_proceed(locked.provide_information)
         ):
             raise NotAllowed("this request cannot be answered now")
         for upload in files:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, can_proceed
 
 from referral_portal.audit import AccessLog, record_access
 from referral_portal.business_days import time_left
@@ -78,7 +78,7 @@ def detail(request, public_id):
         "answered_requests": referral.information_requests.filter(responded_at__isnull=False),
         "time_left": _time_left(referral),
         "is_referrer": selectors.is_referrer(request.user),
-        "may_withdraw": selectors.is_referrer(request.user) and referral.is_open,
+        "may_withdraw": selectors.is_referrer(request.user) and can_proceed(referral.withdraw),
     }
     return render(request, "referrals/detail.html", context)
 
@@ -94,7 +94,7 @@ def submitted(request, public_id):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, public_id):
     referral = selectors.referral_for(request.user, public_id)
-    if not selectors.is_referrer(request.user) or not referral.is_open:
+    if not selectors.is_referrer(request.user) or not can_proceed(referral.withdraw):
         messages.error(request, "This referral can no longer be withdrawn.")
         return redirect("referrals:detail", public_id=referral.public_id)
     form = WithdrawForm(request.POST or None, initial={"version": referral.version})

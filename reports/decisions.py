@@ -7,12 +7,14 @@ decisions by month count first decisions made in the period (an appeal's decisio
 as an overturn or not, never as a second decision).
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
-    Count,
-    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -22,16 +24,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Organization
 from confirmations.models import ClockPause, Decision, Extension
 from referral_portal.business_days import NEW_YORK
-from referral_portal.models import County
 from referrals.models import InformationRequest, Referral, Status
 
 from .filters import ReportFilters
-from .sql import BusinessDays, ClockDue, Percentile
+from .sql import BusinessDays, ByDeadline, CountOf, DaysBetween, Percentile, grouping_sets
 from .tables import COUNT, DAYS, SHARE, Column, Row, Table, grid
 
 AWAITING = [Status.SUBMITTED, Status.INFO_REQUESTED, Status.INFO_PROVIDED, Status.APPEALED]
@@ -69,16 +70,24 @@ def received(filters: ReportFilters):
     )
 
 
-def _outcome_counts():
-    return {
-        "received": Count("pk"),
-        "confirmed": Count("pk", filter=Q(status=Status.CONFIRMED)),
-        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
-        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
-        "awaiting": Count("pk", filter=Q(status__in=AWAITING)),
-        "appealed": Count("pk", filter=Q(decline_appeal__isnull=False)),
-        "overturned": Count("pk", filter=Q(decline_appeal__outcome="overturned")),
-    }
+def _facts(conditions: dict) -> dict:
+    return {key: ExpressionWrapper(q, output_field=BooleanField()) for key, q in conditions.items()}
+
+
+OUTCOMES = {
+    "confirmed": Q(status=Status.CONFIRMED),
+    "declined": Q(status=Status.DECLINED),
+    "withdrawn": Q(status=Status.WITHDRAWN),
+    "awaiting": Q(status__in=AWAITING),
+    "appealed": Q(decline_appeal__isnull=False),
+    "overturned": Q(decline_appeal__outcome="overturned"),
+}
+OUTCOME_MEASURES = {"received": CountOf(), **{key: CountOf(key) for key in OUTCOMES}}
+
+
+def outcome_cases(queryset, **dimensions):
+    """One row per referral of `queryset`: the `dimensions` and which outcome counts it."""
+    return queryset.values(**dimensions, **_facts(OUTCOMES))
 
 
 TRAFFICKING_TYPE = Case(
@@ -93,11 +102,6 @@ AGE_GROUP = Case(
     default=Value("adult"),
     output_field=CharField(),
 )
-
-
-def _grouped(queryset, expression) -> dict:
-    rows = queryset.annotate(group=expression).values("group").annotate(**_outcome_counts())
-    return {row["group"]: row for row in rows}
 
 
 def _table(slug, title, heading, prefix, labels: dict, found: dict, total: Row) -> Table:
@@ -116,30 +120,47 @@ def _table(slug, title, heading, prefix, labels: dict, found: dict, total: Row) 
     )
 
 
+BY = {
+    "trafficking_type": ("by-trafficking-type", "Referrals by trafficking type", "Trafficking type",
+                         "type", TRAFFICKING_TYPES),
+    "age_group": ("by-age-group", "Referrals of minors and adults", "Age group", "age",
+                  AGE_GROUPS),
+    "referrer_kind": ("by-referring-organization", "Referrals by kind of referring organization",
+                      "Referring organization", "kind", REFERRER_KINDS),
+}  # fmt: skip
+COUNTY = ("county_id", "county_name")
+
+
 def outcome_tables(filters: ReportFilters) -> list[Table]:
-    """Four tables, one query each; their shared total row is the sum of any of them."""
-    base = received(filters)
-    by_type = _grouped(base, TRAFFICKING_TYPE)
-    by_age = _grouped(base, AGE_GROUP)
-    by_kind = _grouped(base, F("organization__kind"))
-    by_county = _grouped(base, Coalesce(F("county_of_residence_id"), Value(0)))
-    totals = {key: sum(row[key] for row in by_type.values()) for key in OUTCOME_COUNTS}
+    """Four tables from one query; their shared total row is the referrals of the period."""
+    found = grouping_sets(
+        outcome_cases(
+            received(filters),
+            trafficking_type=TRAFFICKING_TYPE,
+            age_group=AGE_GROUP,
+            referrer_kind=F("organization__kind"),
+            county_id=F("county_of_residence_id"),
+            county_name=F("county_of_residence__name"),
+        ),
+        [(), *((dimension,) for dimension in BY), COUNTY],
+        OUTCOME_MEASURES,
+    )
+    [totals] = found[()]
     total = Row(TOTAL_KEY, "All referrals", totals, group=True)
-    names = dict(County.objects.filter(pk__in=by_county).values_list("pk", "name"))
-    counties = {
-        pk: names.get(pk, "Not given")
-        for pk in sorted(by_county, key=lambda pk: (pk == 0, names.get(pk, "")))
-    }
-    return [
-        _table("by-trafficking-type", "Referrals by trafficking type", "Trafficking type",
-               "type", TRAFFICKING_TYPES, by_type, total),
-        _table("by-age-group", "Referrals of minors and adults", "Age group", "age",
-               AGE_GROUPS, by_age, total),
-        _table("by-referring-organization", "Referrals by kind of referring organization",
-               "Referring organization", "kind", REFERRER_KINDS, by_kind, total),
-        _table("by-county", "Referrals by county of residence", "County of residence",
-               "county", counties, by_county, total),
+    tables = [
+        _table(slug, title, heading, prefix, labels,
+               {row[dimension]: row for row in found[(dimension,)]}, total)
+        for dimension, (slug, title, heading, prefix, labels) in BY.items()
     ]  # fmt: skip
+    # Counties by name, then referrals without one (key 0).
+    by_county = {row["county_id"] or 0: row for row in found[COUNTY]}
+    names = {row["county_id"] or 0: row["county_name"] or "Not given" for row in found[COUNTY]}
+    counties = {pk: names[pk] for pk in sorted(names, key=lambda pk: (pk == 0, names[pk]))}
+    tables.append(
+        _table("by-county", "Referrals by county of residence", "County of residence",
+               "county", counties, by_county, total)
+    )  # fmt: skip
+    return tables
 
 
 # --- time to decision --------------------------------------------------------------------
@@ -149,6 +170,19 @@ def first_decisions(filters: ReportFilters):
         filters.referral_q("referral__"),
         stage=Decision.Stage.INITIAL,
     ).order_by()
+
+
+def _has(model) -> Q:
+    """Whether the decision's referral has any row of `model`. An IN over the whole (small)
+    table: PostgreSQL reads it once into a hash, where EXISTS would run a subquery per case."""
+    return Q(referral_id__in=model.objects.values("referral_id"))
+
+
+def _if_any(model, value):
+    """`value`, a subquery over the referral's rows of `model`, run only for the cases that
+    have any (few: most referrals have no extension, information request or clock pause);
+    NULL for the others, as the subquery itself would give."""
+    return Case(When(_has(model), then=value), default=None)
 
 
 def _per_referral(model, field, value):
@@ -166,18 +200,22 @@ def _latest_before(model, due_field, moment_field):
     return Subquery(rows.order_by(f"-{due_field}").values(due_field)[:1])
 
 
-def deadline_in_force():
-    """The deadline the first decision had to meet: the decision clock from receipt, moved by
-    any extension granted and any clock pause ended before the decision. (The referral's own
-    due date cannot be used: an appeal gives it a new one.)"""
-    return Greatest(
-        ClockDue(F("referral__submitted_at"), settings.REFERRAL_DECISION_BUSINESS_DAYS),
-        _latest_before(Extension, "new_due_at", "granted_at"),
-        _latest_before(ClockPause, "due_at_after", "resumed_at"),
-    )
+def decision_per_case() -> dict:
+    """Per first decision, from the columns decision_cases() gives it: the business days taken,
+    and whether it met the deadline in force at that moment: the decision clock from receipt,
+    moved by any extension granted and any clock pause ended before the decision. (The
+    referral's own due date cannot be used: an appeal gives it a new one.)"""
+    return {
+        "days": DaysBetween("received_at", "decided_at"),
+        "by_deadline": ByDeadline(
+            "decided_at",
+            "received_at",
+            settings.REFERRAL_DECISION_BUSINESS_DAYS,
+            moved_to=("extended_to", "paused_to"),
+        ),
+    }
 
 
-DAYS_TO_DECISION = BusinessDays(F("referral__submitted_at"), F("decided_at"))
 TIME_COLUMNS = [
     Column("decided", "First decisions"),
     Column("median_days", "Median business days to decision", DAYS, cases="decided"),
@@ -194,8 +232,26 @@ TIME_COLUMNS = [
 TIME_COUNTS = [c.key for c in TIME_COLUMNS if c.kind == COUNT]
 
 
-def time_to_decision(filters: ReportFilters) -> Table:
-    """One query over the first decisions of the period."""
+DAY_BUCKETS = [(n, f"{n} business day{'s' if n != 1 else ''}") for n in range(6)] + [
+    (6, "6 or more business days")
+]
+DECISION_MEASURES = {
+    "decided": CountOf(),
+    "confirmed": CountOf("confirmed"),
+    "declined": CountOf("declined"),
+    "median_days": Percentile("days", 0.5),
+    "p90_days": Percentile("days", 0.9),
+    "by_deadline": CountOf("by_deadline"),
+    "extended": CountOf("extended"),
+    "extension_days": Percentile("extension_days", 0.5),
+    "asked": CountOf("asked"),
+    "waiting_days": Percentile("waiting_days", 0.5),
+}
+
+
+def decision_cases(filters: ReportFilters):
+    """One row per first decision of the period: its month, the facts the time-to-decision
+    table counts, and the moments decision_per_case() works out the rest from."""
     extension_days = _per_referral(
         Extension, "referral", Sum(BusinessDays(F("previous_due_at"), F("new_due_at")))
     )
@@ -204,21 +260,48 @@ def time_to_decision(filters: ReportFilters) -> Table:
         "referral",
         Sum(BusinessDays(F("requested_at"), Coalesce(F("responded_at"), OuterRef("decided_at")))),
     )
-    # Written into each aggregate, not annotated: aggregating over annotations makes Django
-    # wrap the query in a subquery that loses them.
-    has_extension = Q(Exists(Extension.objects.filter(referral=OuterRef("referral_id"))))
-    was_asked = Q(Exists(InformationRequest.objects.filter(referral=OuterRef("referral_id"))))
-    figures = first_decisions(filters).aggregate(
-        decided=Count("pk"),
-        median_days=Percentile(DAYS_TO_DECISION, 0.5),
-        p90_days=Percentile(DAYS_TO_DECISION, 0.9),
-        by_deadline=Count("pk", filter=Q(decided_at__lte=deadline_in_force())),
-        extended=Count("pk", filter=has_extension),
-        extension_days=Percentile(extension_days, 0.5),
-        asked=Count("pk", filter=was_asked),
-        waiting_days=Percentile(waiting_days, 0.5),
+    facts = _facts({
+        "confirmed": Q(outcome=Decision.Outcome.CONFIRMED),
+        "declined": Q(outcome=Decision.Outcome.DECLINED),
+        "extended": _has(Extension),
+        "asked": _has(InformationRequest),
+    })  # fmt: skip
+    return first_decisions(filters).values(
+        "decided_at",
+        received_at=F("referral__submitted_at"),
+        extended_to=_if_any(Extension, _latest_before(Extension, "new_due_at", "granted_at")),
+        paused_to=_if_any(ClockPause, _latest_before(ClockPause, "due_at_after", "resumed_at")),
+        month=TruncMonth("decided_at", tzinfo=NEW_YORK),
+        extension_days=_if_any(Extension, extension_days),
+        waiting_days=_if_any(InformationRequest, waiting_days),
+        **facts,
     )
-    row = Row("time:all", "All first decisions", figures, group=True)
+
+
+def decision_tables(filters: ReportFilters) -> list[Table]:
+    """Time to decision, decisions by business days taken and by month: one query over the
+    first decisions of the period."""
+    found = grouping_sets(
+        decision_cases(filters), [(), ("days",), ("month",)], DECISION_MEASURES, decision_per_case()
+    )
+    [totals] = found[()]
+    by_month = {row["month"].date(): row for row in found[("month",)]}
+    # Grouped by the days themselves (a few dozen groups), so that each decision's business
+    # days are worked out once; the long tail is folded into the last bucket here.
+    last = DAY_BUCKETS[-1][0]
+    by_bucket = Counter()
+    for row in found[("days",)]:
+        by_bucket[min(row["days"], last)] += row["decided"]
+    return [
+        time_to_decision(totals),
+        decision_days(by_bucket, totals["decided"]),
+        decisions_by_month(filters, by_month),
+    ]
+
+
+def time_to_decision(totals: dict) -> Table:
+    values = {column.key: totals[column.key] for column in TIME_COLUMNS if column.kind != SHARE}
+    row = Row("time:all", "All first decisions", values, group=True)
     return Table(
         slug="time-to-decision",
         title="Time to decision, in New York State business days",
@@ -230,23 +313,11 @@ def time_to_decision(filters: ReportFilters) -> Table:
     )
 
 
-DAY_BUCKETS = [(n, f"{n} business day{'s' if n != 1 else ''}") for n in range(6)] + [
-    (6, "6 or more business days")
-]
-
-
-def decision_days(filters: ReportFilters) -> Table:
-    """How many first decisions took 0, 1, ... 6 or more business days. One query."""
-    found = dict(
-        first_decisions(filters)
-        .annotate(bucket=Least(DAYS_TO_DECISION, Value(6)))
-        .values("bucket")
-        .annotate(n=Count("pk"))
-        .values_list("bucket", "n")
-    )
+def decision_days(by_bucket: dict, decided: int) -> Table:
+    """How many first decisions took 0, 1, ... 6 or more business days."""
     columns = [Column("decided", "First decisions")]
-    rows = [Row(f"days:{n}", label, {"decided": found.get(n, 0)}) for n, label in DAY_BUCKETS]
-    total = Row("days:all", "All first decisions", {"decided": sum(found.values())}, group=True)
+    rows = [Row(f"days:{n}", label, {"decided": by_bucket.get(n, 0)}) for n, label in DAY_BUCKETS]
+    total = Row("days:all", "All first decisions", {"decided": decided}, group=True)
     return Table(
         slug="decision-days",
         title="First decisions by business days taken",
@@ -257,16 +328,8 @@ def decision_days(filters: ReportFilters) -> Table:
     )
 
 
-def decisions_by_month(filters: ReportFilters) -> Table:
-    """First decisions in each month of the period, confirmed and declined. One query."""
-    found = {
-        row["month"].date(): row
-        for row in first_decisions(filters)
-        .annotate(month=TruncMonth("decided_at", tzinfo=NEW_YORK))
-        .values("month")
-        .annotate(confirmed=Count("pk", filter=Q(outcome=Decision.Outcome.CONFIRMED)),
-                  declined=Count("pk", filter=Q(outcome=Decision.Outcome.DECLINED)))
-    }  # fmt: skip
+def decisions_by_month(filters: ReportFilters, found: dict) -> Table:
+    """First decisions in each month of the period, confirmed and declined."""
     rows, month = [], filters.start.replace(day=1)
     while month <= filters.end:
         values = found.get(month, {"confirmed": 0, "declined": 0})

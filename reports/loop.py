@@ -7,13 +7,24 @@ district and an RHTP provider). A delivery counts in the period in which it was 
 
 import uuid
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from routing.models import Destination, Outcome, OutcomeReport, RoutingDelivery
 
 from .filters import ReportFilters
-from .sql import BusinessDays, Percentile
+from .sql import CountOf, DaysBetween, Percentile, grouping_sets
 from .tables import COUNT, DAYS, SHARE, Column, Row, Table
 
 # Outcomes that mean somebody spoke with the person (declining services is an answer too).
@@ -87,20 +98,36 @@ def deliveries(filters: ReportFilters):
     ).order_by()
 
 
-def _aggregates(now):
-    counted = {
-        key: Count("pk", filter=q) if q else Count("pk")
+def cases(queryset, now, **dimensions):
+    """One row per delivery of `queryset`: the `dimensions` (name: expression) to group by,
+    whether each counted figure counts it, and when the person was confirmed and first
+    reached (PER_CASE counts the business days between)."""
+    facts = {
+        key: ExpressionWrapper(q, output_field=BooleanField())
         for key, (_label, q) in measures(now).items()
+        if q
     }
-    days = BusinessDays(F("referral__decided_at"), reached_at())
-    return {**counted, "median_days_to_contact": Percentile(days, 0.5)}
+    # The first reach is looked up only for the deliveries reached at all (EXISTS over the
+    # reports is one hashed read of them, not a subquery per delivery).
+    first_reached = Case(When(Exists(_reports(REACHED)), then=reached_at()), default=None)
+    return queryset.values(
+        **dimensions, **facts, confirmed_at=F("referral__decided_at"), reached_at=first_reached
+    )
 
 
-def figures(queryset, now, *groups) -> list[dict]:
-    """The loop figures of `queryset`, one dict per group (no groups: one dict, the total)."""
-    if not groups:
-        return [queryset.aggregate(**_aggregates(now))]
-    return list(queryset.values(*groups).annotate(**_aggregates(now)).order_by(*groups))
+# Business days from confirmation to first contact, over the reached cases.
+PER_CASE = {"days_to_contact": DaysBetween("confirmed_at", "reached_at")}
+
+
+def _measures(now) -> dict:
+    counted = {key: CountOf(key if q else None) for key, (_label, q) in measures(now).items()}
+    return {**counted, "median_days_to_contact": Percentile("days_to_contact", 0.5)}
+
+
+def figures(queryset, now, groupings=((),), **dimensions):
+    """The loop figures of `queryset` in each grouping of `dimensions` (by default only the
+    total, (): one row). One query."""
+    return grouping_sets(cases(queryset, now, **dimensions), groupings, _measures(now), PER_CASE)
 
 
 KIND_LABELS = {
@@ -110,12 +137,20 @@ KIND_LABELS = {
 
 
 def loop_table(filters: ReportFilters, now=None) -> Table:
-    """Statewide, then each destination kind followed by its organizations. Three queries."""
+    """Statewide, then each destination kind followed by its organizations. One query."""
     now = now or timezone.now()
-    base = deliveries(filters)
-    [statewide] = figures(base, now)
-    by_kind = {row["destination"]: row for row in figures(base, now, "destination")}
-    by_org = figures(base, now, "destination", "organization__public_id", "organization__name")
+    org = ("kind", "org_id", "org_name")
+    found = figures(
+        deliveries(filters),
+        now,
+        [(), ("kind",), org],
+        kind=F("destination"),
+        org_id=F("organization__public_id"),
+        org_name=F("organization__name"),
+    )
+    [statewide] = found[()]
+    by_kind = {row["kind"]: row for row in found[("kind",)]}
+    by_org = found[org]
     total = Row("loop:all", "Statewide", statewide, group=True, scope="all")
     rows, lines = [total], []
     kind_keys = []
@@ -123,18 +158,15 @@ def loop_table(filters: ReportFilters, now=None) -> Table:
         kind_row = Row(
             f"loop:{kind}",
             KIND_LABELS[kind],
-            by_kind.get(kind, _empty(now)),
+            by_kind.get(kind, empty(now)),
             group=True,
             scope=kind,
         )
-        members = sorted(
-            (r for r in by_org if r["destination"] == kind), key=lambda r: r["organization__name"]
-        )
+        members = sorted((r for r in by_org if r["kind"] == kind), key=lambda r: r["org_name"])
         org_rows = [
-            Row(f"loop:org:{r['organization__public_id']}", r["organization__name"], r,
-                scope=str(r["organization__public_id"]))
+            Row(f"loop:org:{r['org_id']}", r["org_name"], r, scope=str(r["org_id"]))
             for r in members
-        ]  # fmt: skip
+        ]
         rows += [kind_row, *org_rows]
         kind_keys.append(kind_row.key)
         lines += _sum_lines([r.key for r in org_rows], kind_row.key)
@@ -160,7 +192,7 @@ def _sum_lines(part_keys, whole_key):
     ]
 
 
-def _empty(now) -> dict:
+def empty(now) -> dict:
     return dict.fromkeys(measures(now), 0) | {"median_days_to_contact": None}
 
 

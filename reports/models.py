@@ -3,7 +3,7 @@ days inside the statistics queries instead of Python looping over rows.
 
 Each day carries `business_index`: how many business days there have been from the start of the
 table up to and including that day. The business days after one date up to and including a
-later one are then one subtraction (see the SQL functions in migrations/0002). The rows come
+later one are then one subtraction (reports/sql.py joins this table to the cases). The rows come
 from referral_portal.business_days, the calendar the decision clock itself uses.
 """
 

@@ -6,19 +6,20 @@ and that total is suppressed with the organization's own figure so that subtract
 the other cannot give back a small count (the hidden "rest of the state" cell is in the line).
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404
 
 from accounts.models import Organization
-from referral_portal.roles import STATE_STAFF, Role
+from referral_portal.roles import STATE_TEAM
 from routing.models import RoutingDelivery
 
 from . import loop
-from .decisions import OUTCOME_COLUMNS, OUTCOME_PARTS, _outcome_counts, received
+from .decisions import OUTCOME_COLUMNS, OUTCOME_MEASURES, OUTCOME_PARTS, outcome_cases, received
 from .filters import ReportFilters
+from .sql import CountOf, grouping_sets
 from .tables import COUNT, SHARE, Column, Row, Table, cells, release
 
-SEES_EVERY_SCORECARD = STATE_STAFF | {Role.ADMINISTRATOR}
+SEES_EVERY_SCORECARD = STATE_TEAM
 RECEIVING, REFERRING = "receiving", "referring"
 
 
@@ -67,11 +68,22 @@ def _beside_statewide(slug, title, columns, own: dict, statewide: dict, parts=()
     )
 
 
+def _is(organization: Organization):
+    """Whether a case belongs to the organization: the scorecard's own figures are the cases
+    grouped by this, read in the same query as the statewide ones."""
+    return ExpressionWrapper(Q(organization=organization), output_field=BooleanField())
+
+
 def receiving_scorecard(organization: Organization, filters: ReportFilters, now):
     destination = "district" if hasattr(organization, "district") else "rhtp_provider"
-    base = loop.deliveries(filters).filter(destination=destination)
-    [statewide] = loop.figures(base, now)
-    [own] = loop.figures(base.filter(organization=organization), now)
+    found = loop.figures(
+        loop.deliveries(filters).filter(destination=destination),
+        now,
+        [(), ("own",)],
+        own=_is(organization),
+    )
+    [statewide] = found[()]
+    own = next((row for row in found[("own",)] if row["own"]), loop.empty(now))
     columns = [
         *loop.COLUMNS[:-1],
         Column("acknowledged", "Acknowledged"),
@@ -92,10 +104,13 @@ def referring_scorecard(organization: Organization, filters: ReportFilters):
     reached = RoutingDelivery.objects.filter(
         referral=OuterRef("pk"), outcome_reports__outcome__in=loop.REACHED
     )
-    base = received(filters)
-    measures = {**_outcome_counts(), "reached": Count("pk", filter=Q(Exists(reached)))}
-    statewide = base.aggregate(**measures)
-    own = base.filter(organization=organization).aggregate(**measures)
+    found = grouping_sets(
+        outcome_cases(received(filters), own=_is(organization), reached=Exists(reached)),
+        [(), ("own",)],
+        {**OUTCOME_MEASURES, "reached": CountOf("reached")},
+    )
+    [statewide] = found[()]
+    own = next((row for row in found[("own",)] if row["own"]), dict.fromkeys(statewide, 0))
     columns = [
         *(c for c in OUTCOME_COLUMNS if c.kind != SHARE),
         REACHED_PEOPLE,

@@ -84,9 +84,7 @@ def statistics(filters: ReportFilters, now=None) -> Statistics:
         closed_loop,
         funnel_table(closed_loop),
         *decisions.outcome_tables(filters),
-        decisions.time_to_decision(filters),
-        decisions.decision_days(filters),
-        decisions.decisions_by_month(filters),
+        *decisions.decision_tables(filters),
     ]
     return Statistics(filters=filters, tables=tables, released=release(tables))
 

@@ -5,60 +5,23 @@ reason), and the read-only records of purges, draft deletions and hold changes."
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from referral_portal.roles import Role
+from referral_portal.admin_mixins import ReadOnlyForAdministrators
 
-from . import holds
+from . import services
 from .forms import LegalHoldForm
 from .models import DraftDeletion, LegalHoldChange, PurgeRecord, RetainedReferral
 
 
-def _is_administrator(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_authenticated and user.role == Role.ADMINISTRATOR
-
-
-class ReadOnlyForAdministrators(admin.ModelAdmin):
-    """Permission by role (the portal's single source), not by Django model permissions."""
-
-    def has_module_permission(self, request):
-        return _is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields or ()
-
-
-class LegalHoldChangeInline(admin.TabularInline):
+class LegalHoldChangeInline(ReadOnlyForAdministrators, admin.TabularInline):
     model = LegalHoldChange
     fk_name = "referral"
     fields = ("changed_at", "placed", "reason", "changed_by")
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return _is_administrator(request)
 
 
 @admin.register(RetainedReferral)
-class RetainedReferralAdmin(ReadOnlyForAdministrators):
+class RetainedReferralAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = (
         "__str__",
         "status",
@@ -116,12 +79,12 @@ class RetainedReferralAdmin(ReadOnlyForAdministrators):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/retention/legal_hold.html", context)
-        change = holds.place_legal_hold if place else holds.lift_legal_hold
+        change = services.place_legal_hold if place else services.lift_legal_hold
         changed, refused = 0, []
         for referral in queryset:
             try:
                 change(referral=referral, actor=request.user, reason=form.cleaned_data["reason"])
-            except holds.HoldRefused:
+            except services.HoldRefused:
                 refused.append(str(referral))
                 continue
             changed += 1
@@ -140,7 +103,7 @@ class RetainedReferralAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(PurgeRecord)
-class PurgeRecordAdmin(ReadOnlyForAdministrators):
+class PurgeRecordAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = (
         "reference",
         "status",
@@ -170,7 +133,7 @@ class PurgeRecordAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(DraftDeletion)
-class DraftDeletionAdmin(ReadOnlyForAdministrators):
+class DraftDeletionAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = (
         "draft_public_id",
         "organization",
@@ -195,7 +158,7 @@ class DraftDeletionAdmin(ReadOnlyForAdministrators):
 
 
 @admin.register(LegalHoldChange)
-class LegalHoldChangeAdmin(ReadOnlyForAdministrators):
+class LegalHoldChangeAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     list_display = ("referral_public_id", "placed", "reason", "changed_by", "changed_at")
     list_filter = ("placed",)
     list_select_related = ("changed_by",)

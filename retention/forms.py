@@ -1,6 +1,6 @@
 from django import forms
 
-from .holds import REASON_MAX_LENGTH
+from .services import REASON_MAX_LENGTH
 
 
 class LegalHoldForm(forms.Form):

@@ -2,11 +2,9 @@
 never anything the draft holds about the person."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone
 
-from referral_portal import outbox
+from referral_portal import mail, outbox
 from referrals.models import Referral, Status
 
 from .drafts import WARNING_KIND
@@ -29,18 +27,14 @@ def draft_deletion_warning(draft: str):
         return
     started = timezone.localdate(referral.created_at)
     deletion = timezone.localdate(warning.delete_after)
-    link = settings.PORTAL_BASE_URL + reverse("referrals:detail", args=[referral.public_id])
-    days = settings.REFERRAL_DRAFT_RETENTION_DAYS
-    send_mail(
-        subject=f"Your draft referral will be deleted on {deletion:%B %-d, %Y}",
-        message=(
-            f"You started a draft referral on {started:%B %-d, %Y} and have not changed it "
-            f"for a while.\n"
-            f"Drafts left unchanged for {days} days are deleted, with their attachments. "
-            f"This draft will be deleted on {deletion:%A, %B %-d, %Y} unless you change or "
-            f"submit it before then.\n\n"
-            f"Sign in to continue it: {link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[author.email],
+    mail.send(
+        "retention/email/draft_deletion_warning",
+        {
+            "started": f"{started:%B %-d, %Y}",
+            "deletion_date": f"{deletion:%B %-d, %Y}",
+            "deletion_day": f"{deletion:%A, %B %-d, %Y}",
+            "days": settings.REFERRAL_DRAFT_RETENTION_DAYS,
+            "link": mail.link("referrals:detail", referral.public_id),
+        },
+        [author.email],
     )

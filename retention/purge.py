@@ -1,4 +1,5 @@
-"""Purging a referral's personal data once its retention period has run out.
+"""When a referral's personal data is purged, and what the purge clears (the purge itself,
+which locks the referral and asks this rule again, is retention.services.purge_referral).
 
 When does the period start? At the referral's final state:
 - confirmed: at the decision, or at the last outcome report of the receiving agencies if later;
@@ -23,35 +24,19 @@ force, fraud or coercion and the arrest and law-enforcement facts are encrypted 
 the person), so they go with the rest: figures about them must be counted before the purge.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import pghistory
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, Length
-from django.db.models.lookups import GreaterThan
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from referral_portal import private_storage
 from referral_portal.fields import encrypted_fields_of
-from referrals.history import scrub_history
-from referrals.models import (
-    BLIND_INDEXES,
-    PLAIN_PERSONAL_FIELDS,
-    EventKind,
-    Referral,
-    ReferralEvent,
-    Status,
-)
+from referrals.models import EventKind, Referral, ReferralEvent, Status
 from routing.models import OutcomeReport, RoutingDelivery
-
-from .models import PurgeRecord
-
-logger = logging.getLogger(__name__)
 
 
 def retention_days() -> int:
@@ -59,9 +44,8 @@ def retention_days() -> int:
 
 
 def appeal_period() -> timedelta:
-    # Read through settings (with the confirmations app's default) so that this module does not
-    # import the review app to learn one number.
-    return timedelta(days=getattr(settings, "CONFIRMATIONS_APPEAL_PERIOD_DAYS", 30))
+    # Read from settings so that this module does not import the review app to learn one number.
+    return timedelta(days=settings.CONFIRMATIONS_APPEAL_PERIOD_DAYS)
 
 
 def with_final_at(queryset):
@@ -153,106 +137,3 @@ def personal_columns() -> list[PersonalColumns]:
         if path is not None:
             found.append(PersonalColumns(model=model, path=path, fields=encrypted))
     return found
-
-
-def _empty(field_obj: models.Field):
-    return None if field_obj.null else ""
-
-
-def _is_set(value) -> bool:
-    return value not in (None, "", [])
-
-
-# --- the purge ---------------------------------------------------------------------------------
-def _clear_referral(locked: Referral) -> int:
-    cleared = 0
-    for field_obj in encrypted_fields_of(Referral):
-        if _is_set(getattr(locked, field_obj.attname)):
-            cleared += 1
-        setattr(locked, field_obj.attname, _empty(field_obj))
-    for name, empty in {**PLAIN_PERSONAL_FIELDS, **BLIND_INDEXES}.items():
-        if _is_set(getattr(locked, name)):
-            cleared += 1
-        setattr(locked, name, empty)
-    return cleared
-
-
-def _clear_related(locked: Referral) -> int:
-    """Blank every encrypted value on rows under the referral; returns how many were set."""
-    cleared = 0
-    for columns in personal_columns():
-        rows = columns.model._default_manager.filter(**{columns.path: locked})
-        counts = rows.aggregate(
-            **{
-                f.name: Count("pk", filter=GreaterThan(Length(F(f.name)), 0))
-                for f in columns.fields
-            }
-        )
-        cleared += sum(counts.values())
-        rows.update(**{f.name: _empty(f) for f in columns.fields})
-    return cleared
-
-
-def _delete_files(names: list[str]) -> int:
-    deleted = 0
-    for name in names:
-        if private_storage.exists(name):
-            deleted += 1
-        private_storage.delete(name)
-    return deleted
-
-
-def purge_referral(*, referral: Referral, now: datetime | None = None) -> PurgeRecord | None:
-    """Purge one referral if, with its row locked, it is still due. Returns the record, or None
-    when there was nothing to do (already purged, held, reopened or not due): safe to repeat."""
-    now = now or timezone.now()
-    with transaction.atomic(), pghistory.context(task="retention.purge"):
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        # The same rule as the daily selection, read again now that the row is locked: a hold
-        # placed, an appeal filed or a purge finished meanwhile is seen here.
-        due = due_for_purge(now).filter(pk=locked.pk)
-        final_at = due.values_list("final_at", flat=True).first()
-        if final_at is None:
-            return None
-        attachment_files = list(locked.attachments.values_list("stored_name", flat=True))
-        notice_files = list(locked.notices.values_list("stored_name", flat=True))
-        referral_fields = _clear_referral(locked)
-        related_values = _clear_related(locked)
-        links = locked.possible_duplicates.count() + locked.later_possible_duplicates.count()
-        locked.possible_duplicates.clear()
-        locked.later_possible_duplicates.clear()
-        locked.purged_at = now
-        locked.save()
-        history_rows = scrub_history(locked.pk)
-        # Files go last, still inside the transaction: if the commit then failed, the referral
-        # would stay unpurged and the next run would purge it again (deleting a missing file is
-        # a no-op). The other order could commit "purged" while leaving files on disk.
-        record = PurgeRecord.objects.create(
-            referral=locked,
-            referral_public_id=locked.public_id,
-            reference=locked.reference or "",
-            purged_at=now,
-            status=locked.status,
-            final_at=final_at,
-            retention_days=retention_days(),
-            referral_fields_cleared=referral_fields,
-            related_values_cleared=related_values,
-            history_rows_scrubbed=history_rows,
-            duplicate_links_removed=links,
-            attachments_deleted=_delete_files(attachment_files),
-            notices_deleted=_delete_files(notice_files),
-        )
-    logger.info("referral purged", extra={"object_id": record.reference})
-    return record
-
-
-def purge_due_referrals(*, now: datetime | None = None, limit: int | None = None) -> int:
-    """The daily run: purge each due referral in its own transaction. Returns how many."""
-    now = now or timezone.now()
-    limit = limit or settings.REFERRAL_PURGE_BATCH_SIZE
-    ids = list(due_for_purge(now).order_by("final_at", "pk").values_list("pk", flat=True)[:limit])
-    purged = 0
-    for pk in ids:
-        if purge_referral(referral=Referral(pk=pk), now=now) is not None:
-            purged += 1
-    return purged

@@ -2,14 +2,14 @@
 
 from celery import shared_task
 
-from . import drafts, purge
+from . import services
 
 
 @shared_task(name="retention.tasks.purge_expired_referrals", ignore_result=True)
 def purge_expired_referrals() -> int:
-    return purge.purge_due_referrals()
+    return services.purge_due_referrals()
 
 
 @shared_task(name="retention.tasks.clean_up_drafts", ignore_result=True)
 def clean_up_drafts() -> dict[str, int]:
-    return drafts.clean_up_drafts()
+    return services.clean_up_drafts()

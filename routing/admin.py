@@ -8,7 +8,7 @@ sending one again goes through routing.services (the "Send again" action).
 from django import forms
 from django.contrib import admin, messages
 
-from referral_portal.roles import Role
+from referral_portal.admin_mixins import AdministratorsOnly
 
 from . import services
 from .models import (
@@ -20,34 +20,6 @@ from .models import (
     RoutingEndpoint,
 )
 
-
-def _is_administrator(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_authenticated and user.role == Role.ADMINISTRATOR
-
-
-class AdministratorsOnly(admin.ModelAdmin):
-    """Permission by role (the portal's single source), not by Django model permissions."""
-
-    can_add = True
-    can_delete = False
-
-    def has_module_permission(self, request):
-        return _is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_add_permission(self, request):
-        return self.can_add and _is_administrator(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.can_delete and _is_administrator(request)
-
-
 INTAKE_FIELDS = (
     "intake_phone",
     "intake_email",
@@ -58,7 +30,7 @@ INTAKE_FIELDS = (
 
 
 @admin.register(District)
-class DistrictAdmin(AdministratorsOnly):
+class DistrictAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ("name", "organization", "intake_phone", "intake_email", "contact_is_demo")
     list_filter = ("contact_is_demo",)
     search_fields = ("name", "organization__name", "intake_email", "counties__county__name")
@@ -66,7 +38,7 @@ class DistrictAdmin(AdministratorsOnly):
 
 
 @admin.register(RhtpRegion)
-class RhtpRegionAdmin(AdministratorsOnly):
+class RhtpRegionAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ("name", "provider", "is_demo")
     list_filter = ("is_demo",)
     search_fields = ("name", "counties__county__name")
@@ -74,7 +46,7 @@ class RhtpRegionAdmin(AdministratorsOnly):
 
 
 @admin.register(RhtpProvider)
-class RhtpProviderAdmin(AdministratorsOnly):
+class RhtpProviderAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ("organization", "region", "intake_phone", "intake_email", "contact_is_demo")
     list_filter = ("contact_is_demo", "region")
     search_fields = ("organization__name", "region__name", "intake_email")
@@ -83,7 +55,7 @@ class RhtpProviderAdmin(AdministratorsOnly):
 
 
 @admin.register(CountyCoverage)
-class CountyCoverageAdmin(AdministratorsOnly):
+class CountyCoverageAdmin(AdministratorsOnly, admin.ModelAdmin):
     """The county map. Edit regions in the list itself to replace the demo map quickly."""
 
     can_add = False  # one row per county, loaded with the counties
@@ -118,7 +90,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(RoutingEndpoint)
-class RoutingEndpointAdmin(AdministratorsOnly):
+class RoutingEndpointAdmin(AdministratorsOnly, admin.ModelAdmin):
     form = EndpointForm
     can_delete = True
     list_display = ("organization", "url", "is_active", "updated_at")
@@ -128,7 +100,7 @@ class RoutingEndpointAdmin(AdministratorsOnly):
 
 
 @admin.register(RoutingDelivery)
-class RoutingDeliveryAdmin(AdministratorsOnly):
+class RoutingDeliveryAdmin(AdministratorsOnly, admin.ModelAdmin):
     can_add = False
     list_display = (
         "referral",

@@ -8,12 +8,11 @@ finds the work done and changes nothing. E-mails carry a reference number and a 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from referral_portal import outbox, times
+from referral_portal import mail, outbox, times
+from referral_portal.locks import lock_row_or_none
 from referral_portal.roles import Role
 
 from . import services, webhooks
@@ -23,25 +22,13 @@ logger = logging.getLogger(__name__)
 
 
 def _locked(delivery_id: int) -> RoutingDelivery | None:
-    return (
-        RoutingDelivery.objects.select_for_update(of=("self",))
-        .select_related("referral", "organization", "district", "rhtp_provider")
-        .filter(pk=delivery_id)
-        .first()
+    return lock_row_or_none(
+        RoutingDelivery.objects.select_related(
+            "referral", "organization", "district", "rhtp_provider"
+        ),
+        delivery_id,
+        of=("self",),
     )
-
-
-def _link(name: str, *args) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
-
-
-def _send(subject: str, body: str, recipients) -> int:
-    sent = 0
-    for address in sorted(set(recipients)):
-        # One message per person: recipients never see each other's addresses.
-        EmailMessage(subject=subject, body=body, to=[address]).send()
-        sent += 1
-    return sent
 
 
 def _people(organization_id=None, role=Role.RECEIVING_AGENCY):
@@ -63,9 +50,7 @@ def deliver(delivery_id: int) -> None:
         organization_id=delivery.organization_id, is_active=True
     ).first()
     if endpoint is None:
-        delivery.state = DeliveryState.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
+        delivery.mark_delivered(at=now)
         delivery.save()
         return
     if delivery.next_attempt_at and delivery.next_attempt_at > now:
@@ -75,9 +60,7 @@ def deliver(delivery_id: int) -> None:
     delivery.attempts += 1
     delivery.last_attempt_at = now
     if result.ok:
-        delivery.state = DeliveryState.DELIVERED
-        delivery.delivered_at = timezone.now()
-        delivery.next_attempt_at = None
+        delivery.mark_delivered(at=timezone.now())
         delivery.last_error = ""
     else:
         delivery.last_error = f"Webhook: {result.error}"[:200]
@@ -94,16 +77,16 @@ def notify_receivers(delivery_id: int) -> None:
     delivery = _locked(delivery_id)
     if delivery is None or delivery.receivers_notified_at is not None:
         return
-    reference = delivery.referral.reference
     recipients = _people(delivery.organization_id) + [delivery.directory_entry.intake_email]
-    body = (
-        f"A confirmed case, reference {reference}, has been sent to "
-        f"{delivery.organization.name} through the Victim Confirmation Referral Portal.\n\n"
-        f"Sign in to see it and acknowledge receipt:\n"
-        f"{_link('routing:case_detail', delivery.public_id)}\n\n"
-        "For the person's privacy, this e-mail holds no personal details."
+    mail.send(
+        "routing/email/new_case",
+        {
+            "reference": delivery.referral.reference,
+            "organization": delivery.organization.name,
+            "link": mail.link("routing:case_detail", delivery.public_id),
+        },
+        recipients,
     )
-    _send(f"New case routed to your organization: {reference}", body, recipients)
     delivery.receivers_notified_at = timezone.now()
     delivery.save(update_fields=["receivers_notified_at"])
 
@@ -121,12 +104,17 @@ def remind(delivery_id: int, step: str) -> None:
     if delivery is None or getattr(delivery, done_field) is not None:
         return  # done since the reminder was queued
     due = timezone.localtime(getattr(delivery, due_field))
-    body = (
-        f"Reminder: please {action} case {delivery.referral.reference} by "
-        f"{times.deadline(due)}.\n\n{_link('routing:case_detail', delivery.public_id)}\n"
-    )
     recipients = _people(delivery.organization_id) + [delivery.directory_entry.intake_email]
-    _send(f"Reminder: case {delivery.referral.reference} is due", body, recipients)
+    mail.send(
+        "routing/email/reminder",
+        {
+            "action": action,
+            "reference": delivery.referral.reference,
+            "due": times.deadline(due),
+            "link": mail.link("routing:case_detail", delivery.public_id),
+        },
+        recipients,
+    )
 
 
 @outbox.handler(services.ESCALATE)
@@ -136,14 +124,15 @@ def escalate(delivery_id: int, step: str) -> None:
     if delivery is None or getattr(delivery, done_field) is not None:
         return
     due = timezone.localtime(getattr(delivery, due_field))
-    body = (
-        f"{delivery.organization.name} did not {action} case {delivery.referral.reference} "
-        f"by its deadline ({times.deadline(due)}).\n\n"
-        f"Deliveries: {_link('routing:delivery_list')}\n"
-    )
-    _send(
-        f"Missed deadline: case {delivery.referral.reference}",
-        body,
+    mail.send(
+        "routing/email/missed_deadline",
+        {
+            "organization": delivery.organization.name,
+            "action": action,
+            "reference": delivery.referral.reference,
+            "due": times.deadline(due),
+            "link": mail.link("routing:delivery_list"),
+        },
         _people(role=Role.STATE_SUPERVISOR),
     )
 
@@ -153,13 +142,14 @@ def alert_failed(delivery_id: int) -> None:
     delivery = _locked(delivery_id)
     if delivery is None or delivery.state != DeliveryState.FAILED:
         return
-    body = (
-        f"Delivery of case {delivery.referral.reference} to {delivery.organization.name} "
-        f"failed after {delivery.attempts} tries ({delivery.last_error}).\n\n"
-        f"Review and send it again: {_link('routing:delivery_list')}\n"
-    )
-    _send(
-        f"Delivery failed: case {delivery.referral.reference}",
-        body,
+    mail.send(
+        "routing/email/delivery_failed",
+        {
+            "reference": delivery.referral.reference,
+            "organization": delivery.organization.name,
+            "attempts": delivery.attempts,
+            "error": delivery.last_error,
+            "link": mail.link("routing:delivery_list"),
+        },
         _people(role=Role.ADMINISTRATOR),
     )

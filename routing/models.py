@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import FSMField, transition
 
 from referral_portal.fields import EncryptedCharField, EncryptedTextField
 
@@ -207,7 +208,10 @@ class RoutingDelivery(models.Model):
     routed_at = models.DateTimeField(default=timezone.now)
 
     # Delivery: the case reaches the portal once; the webhook is tried until it answers 2xx.
-    state = models.CharField(max_length=12, choices=DeliveryState, default=DeliveryState.QUEUED)
+    # Changed only by the transitions below (django-fsm-2). Not protected, so the load-test seed
+    # (scripts/bench_seed.py) can copy a delivery in any state for bulk_create; the portal's code
+    # never assigns it.
+    state = FSMField(max_length=12, choices=DeliveryState, default=DeliveryState.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -282,6 +286,29 @@ class RoutingDelivery(models.Model):
 
     def __str__(self):
         return f"{self.referral} to {self.organization}"
+
+    # --- transitions: called by routing.services and routing.handlers with the row locked -------
+    @transition(field=state, source=DeliveryState.QUEUED, target=DeliveryState.DELIVERED)
+    def mark_delivered(self, *, at):
+        """The case is in the portal, and the webhook (if the organization has one) answered."""
+        self.delivered_at = at
+        self.next_attempt_at = None
+
+    @transition(field=state, source=DeliveryState.QUEUED, target=DeliveryState.FAILED)
+    def fail(self):
+        """The webhook failed its last allowed try."""
+        self.next_attempt_at = None
+
+    @transition(
+        field=state,
+        source=[DeliveryState.QUEUED, DeliveryState.FAILED],
+        target=DeliveryState.QUEUED,
+    )
+    def send_again(self, *, at):
+        """Failed, or queued but stuck: tried again from `at`, with a fresh count of tries."""
+        self.attempts = 0
+        self.last_error = ""
+        self.next_attempt_at = at
 
     @property
     def directory_entry(self) -> District | RhtpProvider:

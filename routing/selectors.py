@@ -4,7 +4,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
-from referral_portal.roles import Role
+from referral_portal.roles import RECEIVING, is_acting_administrator, may_act_as
 from referrals.models import Notice, NoticeKind
 
 from .models import (
@@ -23,7 +23,7 @@ RECEIVING_AGENCY_NOTICE_KINDS = (NoticeKind.CONFIRMATION_ADULT, NoticeKind.CONFI
 
 def cases_for(user):
     """The cases routed to the person's organization that have reached the portal."""
-    if not user.is_authenticated or user.role != Role.RECEIVING_AGENCY or not user.may_act:
+    if not may_act_as(user, RECEIVING):
         return RoutingDelivery.objects.none()
     return (
         RoutingDelivery.objects.filter(REACHED_PORTAL, organization_id=user.organization_id)
@@ -79,7 +79,7 @@ def deliveries_for_administrators(state: str | None = None):
 
 
 def delivery_for_administrators(user, public_id) -> RoutingDelivery:
-    if user.role != Role.ADMINISTRATOR:
+    if not is_acting_administrator(user):
         raise Http404("No such delivery")
     delivery = RoutingDelivery.objects.filter(public_id=public_id).first()
     if delivery is None:

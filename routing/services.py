@@ -12,11 +12,13 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from referral_portal import outbox
 from referral_portal.business_days import add_business_days
+from referral_portal.locks import lock_row
 from referral_portal.models import OutboxMessage
-from referral_portal.roles import Role
+from referral_portal.roles import RECEIVING, is_acting_administrator, may_act_as
 from referrals.models import EventKind, Referral, Status
 from referrals.services import record_event
 
@@ -53,7 +55,7 @@ def route_confirmed_referral(*, referral: Referral, destinations, actor) -> list
     .allowed` (or the part of it the reviewer kept). One delivery row and one outbox row per
     destination are written in that transaction; a destination already routed is skipped."""
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        locked = lock_row(Referral, referral.pk)
         if locked.status != Status.CONFIRMED:
             raise RoutingRefused(f"{locked} is not confirmed")
         deliveries = []
@@ -113,8 +115,7 @@ def schedule_retry(delivery: RoutingDelivery, at) -> None:
 
 
 def give_up(delivery: RoutingDelivery) -> None:
-    delivery.state = DeliveryState.FAILED
-    delivery.next_attempt_at = None
+    delivery.fail()
     record_event(
         referral=delivery.referral,
         actor=None,
@@ -127,20 +128,13 @@ def give_up(delivery: RoutingDelivery) -> None:
 
 def resend_delivery(*, delivery: RoutingDelivery, actor) -> RoutingDelivery:
     """An administrator sends a failed (or stuck) delivery again, with a fresh count of tries."""
-    if actor.role != Role.ADMINISTRATOR:
+    if not is_acting_administrator(actor):
         raise NotYours("only administrators resend deliveries")
     with transaction.atomic():
-        locked = (
-            RoutingDelivery.objects.select_for_update()
-            .select_related("referral")
-            .get(pk=delivery.pk)
-        )
-        if locked.state == DeliveryState.DELIVERED:
+        locked = lock_row(RoutingDelivery.objects.select_related("referral"), delivery.pk)
+        if not can_proceed(locked.send_again):
             raise RoutingRefused("this delivery has already been delivered")
-        locked.state = DeliveryState.QUEUED
-        locked.attempts = 0
-        locked.last_error = ""
-        locked.next_attempt_at = timezone.now()
+        locked.send_again(at=timezone.now())
         locked.save()
         outbox.enqueue(DELIVER, delivery_id=locked.pk)
         record_event(
@@ -181,8 +175,7 @@ def resend_stuck_deliveries(*, now=None) -> int:
 # --- the receiving agency ------------------------------------------------------------------
 def _check_actor(delivery: RoutingDelivery, actor) -> None:
     if (
-        actor.role != Role.RECEIVING_AGENCY
-        or not actor.may_act
+        not may_act_as(actor, RECEIVING)
         or actor.organization_id != delivery.organization_id
         or delivery.portal_delivered_at is None
     ):
@@ -202,10 +195,10 @@ def _acknowledge(locked: RoutingDelivery, actor, now) -> None:
 
 
 def _locked_delivery(delivery: RoutingDelivery) -> RoutingDelivery:
-    return (
-        RoutingDelivery.objects.select_for_update(of=("self",))
-        .select_related("referral", "organization")
-        .get(pk=delivery.pk)
+    return lock_row(
+        RoutingDelivery.objects.select_related("referral", "organization"),
+        delivery.pk,
+        of=("self",),
     )
 
 

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import http.client
 import json
-import random
 import socket
 import ssl
 import time
@@ -29,6 +28,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from referral_portal import outbox
 
 from .public_addresses import AddressRefused, AddressUnresolved, resolve
 
@@ -162,8 +163,11 @@ def post(endpoint, delivery) -> WebhookResult:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential with jitter: base, 2 x base, 4 x base ... capped, each +-20%."""
-    base = settings.ROUTING_WEBHOOK_RETRY_BASE_SECONDS
-    ceiling = settings.ROUTING_WEBHOOK_RETRY_MAX_SECONDS
-    seconds = min(base * 2 ** max(attempts - 1, 0), ceiling)
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311 - not security
+    """The wait before a delivery's next try: the outbox's backoff with the webhook settings
+    (base, 2 x base, 4 x base ... capped), each +-20%."""
+    return outbox.backoff(
+        attempts,
+        base=settings.ROUTING_WEBHOOK_RETRY_BASE_SECONDS,
+        ceiling=settings.ROUTING_WEBHOOK_RETRY_MAX_SECONDS,
+        jitter=0.2,
+    )

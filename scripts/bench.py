@@ -1,162 +1,126 @@
-"""`make bench`: page times as ratios against a trivial page measured in the same run.
+"""`make bench`, in-process stage: each page's queries and median time through Django's test
+client, and the query plans of the pages that list many rows.
 
-Runs in-process with Django's test client against the throwaway PostgreSQL and Redis that
-scripts/bench.sh starts, at two data sizes, and writes docs/benchmarks.md. Ratios, not
-milliseconds, are what to compare between machines and runs.
+Runs against the data scripts/bench_seed.py has seeded (it adds nothing). Imported by
+scripts/bench_run.py, which calls `measure_pages` and `explain_pages` once per data size.
 """
 
-import os
+import json
+import re
 import statistics
-import sys
 import time
-import uuid
-from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_portal.settings.test")
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
+from accounts.models import User
+from referrals.models import Referral
+from routing.models import RoutingDelivery
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from referral_portal.fields import encrypted_fields_of  # noqa: E402
-from referral_portal.models import County  # noqa: E402
-from referral_portal.roles import Role  # noqa: E402
-from referrals.models import Referral  # noqa: E402
-from tests.factories import OrganizationFactory, UserFactory  # noqa: E402
-from tests.referrals import builders  # noqa: E402
-
-SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
-REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
-# A realistic mix: about one referral in eighteen is still open; the rest are decided or
-# withdrawn. The referrer's own organization holds one referral in twenty.
-OPEN = [Referral.Status.SUBMITTED, Referral.Status.INFO_REQUESTED, Referral.Status.INFO_PROVIDED]
-CLOSED = [Referral.Status.CONFIRMED] * 12 + [Referral.Status.DECLINED] * 4
-STATUSES = OPEN + (CLOSED + [Referral.Status.WITHDRAWN]) * 3
-REFERRING_ORGANIZATIONS = 20
+REPEAT = 20
+# Tables big enough that reading all of them for one page is the problem the plans must show
+# is gone.
+BIG_TABLES = (
+    "referrals_referral",
+    "routing_routingdelivery",
+    "referral_portal_accesslog",
+    "confirmations_decision",
+    "referrals_referralevent",
+)
 
 
-def grow(template: Referral, total: int) -> None:
-    """Copies of one submitted referral until the table holds `total`, spread over counties,
-    organizations, statuses and due dates (filters and ordering see realistic variety)."""
-    counties = list(County.objects.all())
-    organizations = [template.organization] + [
-        OrganizationFactory() for _ in range(REFERRING_ORGANIZATIONS - 1)
+def pages(state: dict) -> list[tuple[str, str, str]]:
+    """(label, whose session, path): the in-process twin of the Locust scenarios."""
+    referral = Referral.objects.get(pk=state["template"]).public_id
+    case = RoutingDelivery.objects.get(pk=state["case"]).public_id
+    return [
+        ("Trivial page, anonymous", "", "/accessibility/"),
+        ("Trivial page, signed in", "referrer", "/accessibility/"),
+        ("Referrer: list", "referrer", "/referrals/"),
+        ("Referrer: referral", "referrer", f"/referrals/{referral}/"),
+        ("Reviewer: queue", "reviewer", "/review/"),
+        ("Reviewer: filtered queue", "reviewer", "/review/?minor=yes&trafficking=sex"),
+        ("Reviewer: case page", "reviewer", f"/review/{referral}/"),
+        ("Agency: cases", "agency", "/cases/"),
+        ("Agency: case", "agency", f"/cases/{case}/"),
+        ("Administrator: access log", "administrator", "/security/access-log/"),
+        ("Administrator: deliveries", "administrator", "/cases/deliveries/"),
+        ("Administrator: statistics", "administrator", "/reports/"),
     ]
-    have = Referral.objects.count()
-    now = timezone.now()
-    batch = []
-    for i in range(have, total):
-        copy = Referral.objects.get(pk=template.pk)
-        # Encrypted values are bound to their row: read them under the template's public id
-        # before the copy gets its own, so the copy's save seals them under the new one.
-        for field in encrypted_fields_of(Referral):
-            getattr(copy, field.attname)
-        copy.pk = None
-        copy.public_id = uuid.uuid4()
-        copy.reference = f"VC-2025-{i:06d}"
-        copy.county_of_residence = counties[i % len(counties)]
-        copy.organization = organizations[i % len(organizations)]
-        copy.due_at = now + timedelta(hours=(i % 200) - 50)
-        copy.__dict__["status"] = STATUSES[i % len(STATUSES)]  # bulk data: FSM not involved
-        batch.append(copy)
-        if len(batch) == 5000:
-            Referral.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Referral.objects.bulk_create(batch)
 
 
-def url(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+# The pages whose plans docs/benchmarks.md shows (issue 13: queue, referrer list, agency
+# cases, deliveries, access log), and the statistics page (issue 14).
+EXPLAINED = {
+    "Reviewer: queue",
+    "Referrer: list",
+    "Agency: cases",
+    "Administrator: deliveries",
+    "Administrator: access log",
+    "Administrator: statistics",
+}
 
 
-def measure(client: Client, path: str) -> tuple[float, int, int]:
-    client.get(path)  # warm caches and connections
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    return statistics.median(times), len(queries), response.status_code
+def _clients(state: dict) -> dict[str, Client]:
+    clients = {"": Client()}
+    for role in ("referrer", "reviewer", "agency", "administrator"):
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(pk=state[role]))
+    return clients
 
 
-def main():
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    referrer = UserFactory(role=Role.REFERRER)
-    reviewer = UserFactory(role=Role.STATE_REVIEWER)
-    administrator = UserFactory(role=Role.ADMINISTRATOR)
-    template = builders.submitted(user=referrer)
+def measure_pages(state: dict) -> list[dict]:
     rows = []
-    for size in SIZES:
-        grow(template, size)
-        clients = {}
-        for user in (referrer, reviewer, administrator):
-            clients[user.role] = Client()
-            clients[user.role].force_login(user)
-        pages = [
-            ("Trivial page (accessibility statement)", Role.REFERRER, "/accessibility/"),
-            ("Referrer: organization's referrals", Role.REFERRER, url("referrals:list")),
-            (
-                "Referrer: referral detail",
-                Role.REFERRER,
-                url("referrals:detail", template.public_id),
-            ),
-            ("Reviewer: queue", Role.STATE_REVIEWER, url("confirmations:queue")),
-            (
-                "Reviewer: case page",
-                Role.STATE_REVIEWER,
-                url("confirmations:case", template.public_id),
-            ),
-            ("Administrator: access log", Role.ADMINISTRATOR, url("security:access_log")),
-            ("Administrator: deliveries", Role.ADMINISTRATOR, url("routing:delivery_list")),
-        ]
-        baseline = None
-        for label, role, path in pages:
-            if path is None:
-                continue
-            median, queries, status = measure(clients[role], path)
-            baseline = baseline or median
-            rows.append((size, label, median * 1000, median / baseline, queries, status))
-            print(f"{size:>7} {label:<45} {median * 1000:7.1f} ms x{median / baseline:5.2f}")
-    write(rows)
+    clients = _clients(state)
+    for label, role, path in pages(state):
+        client = clients[role]
+        client.get(path)  # warm caches and connections
+        times = []
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        rows.append(
+            {
+                "page": label,
+                "median_ms": statistics.median(times) * 1000,
+                "queries": len(queries),
+                "status": response.status_code,
+            }
+        )
+        print(f"    {label:<32} {rows[-1]['median_ms']:7.1f} ms {len(queries):3} queries")
+    return rows
 
 
-def write(rows):
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Written by `make bench` (scripts/bench.py) on {timezone.localdate():%Y-%m-%d}: median",
-        f"of {REPEAT} requests per page through Django's test client, in-process, against",
-        "PostgreSQL and Redis on loopback. The ratio is against the trivial page measured in the",
-        "same run; compare ratios, not milliseconds. Queries are per request and must not grow",
-        "with the number of referrals. Data: copies of one submitted referral over the 62",
-        "counties and 20 referring organizations (the referrer's holds one in twenty), about one",
-        "in eighteen still open, the rest confirmed, declined or withdrawn.",
-        "",
-        "| referrals | page | median ms | ratio to trivial | queries | status |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    for size, label, ms, ratio, queries, status in rows:
-        lines.append(f"| {size:,} | {label} | {ms:.1f} | {ratio:.2f} | {queries} | {status} |")
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
-    print("wrote docs/benchmarks.md")
+def explain_pages(state: dict) -> list[dict]:
+    """For each page in EXPLAINED, the plan of each of its statements that reads a big table,
+    as PostgreSQL runs it (EXPLAIN ANALYZE), and whether any reads a whole big table."""
+    clients = _clients(state)
+    found = []
+    for label, role, path in pages(state):
+        if label not in EXPLAINED:
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            clients[role].get(path)
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            reads = re.search(r'FROM "(\w+)"', sql)
+            if not sql.startswith("SELECT") or not reads or reads.group(1) not in BIG_TABLES:
+                continue  # the session, the person, small tables, set_config
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
+                plan = "\n".join(str(row[0]) for row in cursor.fetchall())
+            whole = [t for t in BIG_TABLES if f"Seq Scan on {t}" in plan]
+            found.append({"page": label, "sql": sql, "plan": plan, "sequential": whole})
+    return found
 
 
 if __name__ == "__main__":
-    main()
+    # For a look by hand: `python scripts/bench.py` after `bench_seed.py base` and `grow`.
+    import bench_seed
+
+    state = json.loads(bench_seed.STATE.read_text())
+    measure_pages(state)

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import OrganizationFactory, UserFactory
+from tests.outbox import drain
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + ORM
 
@@ -73,6 +74,13 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def drain_outbox():
+    """Call it to run the outbox here and now through the real relay and process functions
+    (tests/outbox.py `drain`: optional kind, `all_done=True` to require every message done)."""
+    return drain
 
 
 @pytest.fixture

@@ -1,22 +1,36 @@
 """Settings shared by every environment. Values come from the environment (django-environ).
 
+Each setting is declared once, here, complete: no later section appends to a list or a dict.
 Secrets have development defaults only in dev/test settings; production.py requires them.
+Every environment variable read here is listed, with its default, in .env.example.
 """
 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from referral_portal.roles import Role
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-RUN_DIR = Path(environ.Env().str("PORTAL_RUN_DIR", default=str(BASE_DIR / ".run")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+RUN_DIR = Path(env.str("PORTAL_RUN_DIR", default=str(BASE_DIR / ".run")))
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
+# Field encryption (referral_portal/crypto.py): key id -> base64 key, and the id new values use.
+FIELD_ENCRYPTION_KEYS = env.dict("FIELD_ENCRYPTION_KEYS", default={})
+FIELD_ENCRYPTION_ACTIVE_KEY = env("FIELD_ENCRYPTION_ACTIVE_KEY", default="")
+# Blind indexes (docs/key-rotation.md): the single BLIND_INDEX_KEY (key id ""), or
+# BLIND_INDEX_KEYS (key id -> key) with BLIND_INDEX_ACTIVE_KEY naming the one new indexes use.
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
+BLIND_INDEX_KEYS = env.dict("BLIND_INDEX_KEYS", default={})
+BLIND_INDEX_ACTIVE_KEY = env("BLIND_INDEX_ACTIVE_KEY", default="")
+# The public development keys are refused whenever DEBUG is off (referral_portal/checks.py);
+# only the test settings turn this on. Never read from the environment.
+ALLOW_DEVELOPMENT_KEYS = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_ID = 1
 SITE_NAME = "Victim Confirmation Referral Portal"
@@ -38,12 +52,22 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "pgtrigger",
     "pghistory",
+    # The portal's own apps (docs/architecture.md).
     "referral_portal",
     "accounts",
     "referrals",
+    "retention",
     "routing",
     "confirmations",
     "reports",
+    # ArrayField (choice lists on a referral) needs the postgres app for its checks and form
+    # fields.
+    "django.contrib.postgres",
+    # The REST API for agency systems (api/) and what it is built on.
+    "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +82,12 @@ MIDDLEWARE = [
     "referrals.upload_handlers.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Change history: pghistory's context (with the request id added) right after
+    # authentication, so every history event carries the person and the request.
+    "referral_portal.middleware.HistoryContextMiddleware",
+    # Clear-Site-Data on every sign-out, outside accounts' session-limit middleware so that
+    # timeouts are cleared too.
+    "referral_portal.middleware.ClearSiteDataOnLogoutMiddleware",
     "referral_portal.request_body.FormBodyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -94,12 +124,23 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE = env.db("DATABASE_URL", default="postgres://portal:portal@127.0.0.1:54329/portal")
+_DATABASE_OPTIONS = _DATABASE.get("OPTIONS", {})
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://portal:portal@127.0.0.1:54329/portal")
+    "default": {
+        **_DATABASE,
+        # JIT off: an OLTP portal runs short statements, and PostgreSQL's JIT (switched on by
+        # cost estimates, not by run time) only adds compile time to them: about 1.4 s on the
+        # statistics page at 200,000 referrals, for nothing. Any options in the URL are kept.
+        "OPTIONS": {
+            **_DATABASE_OPTIONS,
+            "options": f"{_DATABASE_OPTIONS.get('options', '')} -c jit=off".strip(),
+        },
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Named BROKER_URL, not CELERY_BROKER_URL: Celery reads that variable itself and it would
@@ -113,6 +154,9 @@ CACHES = {
         "KEY_PREFIX": "portal",
     }
 }
+# The cache the portal's rate limits count in (referral_portal/ratelimits.py): shared by every
+# web process, so a limit holds across them.
+RATELIMIT_CACHE = "default"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -241,25 +285,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    # Attachments and notices: encrypted by the portal, outside the web root, served only
-    # through views (referral_portal/private_storage.py).
-    "private": {"BACKEND": "referral_portal.private_storage.PrivateFileSystemStorage"},
-}
+# Attachments and notices: encrypted by the portal, outside the web root, served only through
+# views (referral_portal/private_storage.py). In a folder, or, with several machines, in one
+# S3-compatible bucket (MinIO, a cloud bucket; the plain S3 API only), still encrypted by the
+# portal before upload. Names are random, so replacing an object in place (re-encryption) is the
+# only overwrite; objects are private and never linked to.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=RUN_DIR / "private")
-# Encrypted columns written before values were bound to their row ("v1:"): readable while this
-# is on. Turn it off once `manage.py reencrypt_fields` has rewritten them (docs/key-rotation.md).
-FIELD_ENCRYPTION_ACCEPT_V1 = env.bool("FIELD_ENCRYPTION_ACCEPT_V1", default=True)
-# With several machines, private files go to one S3-compatible bucket instead of that folder
-# (MinIO, a cloud bucket; the plain S3 API only). The portal still encrypts before upload.
-# Names are random, so replacing an object in place (re-encryption) is the only overwrite;
-# objects are private and never linked to.
 if env("PRIVATE_STORAGE", default="filesystem") == "s3":
     _s3_endpoint = env("PRIVATE_S3_ENDPOINT_URL", default="") or None  # empty: AWS itself
     _s3_encryption = env("PRIVATE_S3_SERVER_SIDE_ENCRYPTION", default="")  # AES256, aws:kms
-    STORAGES["private"] = {
+    _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("PRIVATE_S3_BUCKET"),
@@ -275,6 +310,16 @@ if env("PRIVATE_STORAGE", default="filesystem") == "s3":
             "object_parameters": {"ServerSideEncryption": _s3_encryption} if _s3_encryption else {},
         },
     }
+else:
+    _private_storage = {"BACKEND": "referral_portal.private_storage.PrivateFileSystemStorage"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": _private_storage,
+}
+# Encrypted columns written before values were bound to their row ("v1:"): readable while this
+# is on. Turn it off once `manage.py reencrypt_fields` has rewritten them (docs/key-rotation.md).
+FIELD_ENCRYPTION_ACCEPT_V1 = env.bool("FIELD_ENCRYPTION_ACCEPT_V1", default=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -325,6 +370,7 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=45)
 OUTBOX_RELAY_INTERVAL_SECONDS = env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=10)
 OUTBOX_RELAY_BATCH_SIZE = env.int("OUTBOX_RELAY_BATCH_SIZE", default=100)
 OUTBOX_RELAY_MAX_BATCHES = env.int("OUTBOX_RELAY_MAX_BATCHES", default=50)
+# Every periodic task, in one place (referral_portal/beat.py sends them).
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "referral_portal.tasks.relay_outbox",
@@ -337,6 +383,40 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-sign-in-failures": {
         "task": "accounts.tasks.forget_old_sign_in_failures",
         "schedule": 3600.0,
+    },
+    # Reviewers and supervisors: deadline reminders, once a day.
+    "confirmations-deadlines": {
+        "task": "confirmations.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Receiving agencies: reminders and escalations, once a day.
+    "routing-deadlines": {
+        "task": "routing.tasks.check_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "routing-resend-stuck": {
+        "task": "routing.tasks.resend_stuck_deliveries",
+        "schedule": 300.0,
+    },
+    # Retention (retention/): purges and stale drafts, each run bounded by the batch size.
+    "retention-purge-referrals": {
+        "task": "retention.tasks.purge_expired_referrals",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "retention-clean-up-drafts": {
+        "task": "retention.tasks.clean_up_drafts",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # Each minute a worker records a heartbeat (referral_portal/operations.py reads it): fresher
+    # than two minutes means some worker is taking tasks and can write to the database.
+    "worker-heartbeat": {
+        "task": "referral_portal.tasks.record_heartbeat",
+        "schedule": 60.0,
+    },
+    # API Idempotency-Key records older than API_IDEMPOTENCY_DAYS.
+    "api-forget-old-idempotency-records": {
+        "task": "api.tasks.forget_old_idempotency_records",
+        "schedule": 24 * 3600.0,
     },
 }
 # Beat may be started on every machine: one holds a PostgreSQL advisory lock and sends the
@@ -362,8 +442,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django.request records go only to the redacting JSON console handler (no e-mailed
+        # reports carrying request bodies).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# Error reports never show POST values, cookies or request variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "referral_portal.logging.PortalExceptionReporterFilter"
 
 HOTLINE_TEXT = (
     "If you believe someone is a victim of trafficking: National Human Trafficking Hotline "
@@ -385,13 +471,11 @@ MFA_FORMS = {
 }
 # Change history of Organization and User (pghistory triggers) gets its who-and-which-request
 # context from the security section's HistoryContextMiddleware, so none is added here.
-# Public "apply for access" form: applications per address per hour (django-ratelimit syntax).
+# Public "apply for access" form: complete applications per address ("5/h": see
+# referral_portal.ratelimits for the syntax).
 ACCOUNTS_APPLY_RATE = env("ACCOUNTS_APPLY_RATE", default="5/h")
 
 # --- referrals (issue 4) ---
-# ArrayField (choice lists on a referral) needs the postgres app for its checks and form fields.
-if "django.contrib.postgres" not in INSTALLED_APPS:
-    INSTALLED_APPS.append("django.contrib.postgres")
 # Business days (New York State calendar) the State has to decide (9 NYCRR 6174.3).
 REFERRAL_DECISION_BUSINESS_DAYS = env.int("REFERRAL_DECISION_BUSINESS_DAYS", default=3)
 # Attachments: per file, per referral (all files together), and how many files.
@@ -437,12 +521,6 @@ CONFIRMATIONS_QUEUE_PAGE_SIZE = env.int("CONFIRMATIONS_QUEUE_PAGE_SIZE", default
 # whoever asks (a code tried from many addresses still has one budget).
 CONFIRMATIONS_VERIFY_RATE_PER_ADDRESS = env("CONFIRMATIONS_VERIFY_RATE_PER_ADDRESS", default="30/h")
 CONFIRMATIONS_VERIFY_RATE_PER_CODE = env("CONFIRMATIONS_VERIFY_RATE_PER_CODE", default="10/d")
-from celery.schedules import crontab as _review_crontab  # noqa: E402 - kept inside this section
-
-CELERY_BEAT_SCHEDULE["confirmations-deadlines"] = {
-    "task": "confirmations.tasks.send_deadline_reminders",
-    "schedule": _review_crontab(hour=7, minute=0),  # reviewers and supervisors, once a day
-}
 
 # --- routing (issue 6) ---
 # Deadlines for the receiving agency, in New York State business days from the case's arrival
@@ -463,79 +541,34 @@ ROUTING_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool(
 )
 # A queued delivery with nothing in the outbox for this long is queued again by the sweep.
 ROUTING_STUCK_AFTER_SECONDS = env.int("ROUTING_STUCK_AFTER_SECONDS", default=900)
-from celery.schedules import crontab  # noqa: E402 - kept inside this section
-
-CELERY_BEAT_SCHEDULE["routing-deadlines"] = {
-    "task": "routing.tasks.check_deadlines",
-    "schedule": crontab(hour=7, minute=30),  # reminders and escalations, once a day
-}
-CELERY_BEAT_SCHEDULE["routing-resend-stuck"] = {
-    "task": "routing.tasks.resend_stuck_deliveries",
-    "schedule": 300.0,
-}
 
 # --- security: access log, history, retention (issue 7) ---
-# Change history: pghistory's context middleware (with the request id added) right after
-# authentication, so every history event carries the person and the request; Clear-Site-Data on
-# every sign-out, placed outside accounts' session-limit middleware so timeouts are cleared too.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "referral_portal.middleware.HistoryContextMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("referral_portal.middleware.HistoryContextMiddleware") + 1,
-    "referral_portal.middleware.ClearSiteDataOnLogoutMiddleware",
-)
-# Error reports never show POST values, cookies or request variables; django.request records go
-# only to the redacting JSON console handler (no e-mailed reports carrying request bodies).
-DEFAULT_EXCEPTION_REPORTER_FILTER = "referral_portal.logging.PortalExceptionReporterFilter"
-LOGGING["loggers"]["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
-LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
 # How many reverse proxies stand in front of the portal (1 behind the Caddy of
 # docker-compose.yml; 0 when reached directly). Each proxy appends the address it was called from
 # to X-Forwarded-For, so the caller's address is that many places from the right; what lies to
-# its left was written by the caller. One setting for the access log, the portal's rate limits,
-# django-ratelimit and allauth (referral_portal.audit.client_ip).
+# its left was written by the caller. One setting for the access log, the portal's rate limits
+# and allauth (referral_portal.audit.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-RATELIMIT_IP_META_KEY = "referral_portal.audit.client_ip"
 ACCESS_LOG_PAGE_SIZE = 50
 ACCESS_LOG_EXPORT_LIMIT = env.int("ACCESS_LOG_EXPORT_LIMIT", default=50_000)
 # Retention (retention/): after a referral's final state (confirmed with routing closed, declined
 # past the appeal period, withdrawn) its personal data is purged after this many days (7 years),
 # never under a legal hold; drafts untouched this many days are deleted, their authors warned
 # this many days before. Daily beat tasks; each run purges at most the batch size.
-INSTALLED_APPS.insert(INSTALLED_APPS.index("referrals") + 1, "retention")
 REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=2557)
 REFERRAL_PURGE_BATCH_SIZE = env.int("REFERRAL_PURGE_BATCH_SIZE", default=500)
 REFERRAL_DRAFT_RETENTION_DAYS = env.int("REFERRAL_DRAFT_RETENTION_DAYS", default=30)
 REFERRAL_DRAFT_WARNING_DAYS = env.int("REFERRAL_DRAFT_WARNING_DAYS", default=7)
-from celery.schedules import crontab as _retention_crontab  # noqa: E402 - kept in this section
-
-CELERY_BEAT_SCHEDULE["retention-purge-referrals"] = {
-    "task": "retention.tasks.purge_expired_referrals",
-    "schedule": _retention_crontab(hour=2, minute=15),
-}
-CELERY_BEAT_SCHEDULE["retention-clean-up-drafts"] = {
-    "task": "retention.tasks.clean_up_drafts",
-    "schedule": _retention_crontab(hour=2, minute=45),
-}
 
 # --- operations: health, metrics, the operator's page (issues 10 and 11) ---
 # Bearer token for /metrics and /healthz/detail (Prometheus: `authorization` in the scrape
 # config). Empty: both answer 404, as they do to a wrong or missing token.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
-# Each minute a worker records a heartbeat (referral_portal/operations.py reads it): fresher than
-# two minutes means some worker is taking tasks and can write to the database.
-CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
-    "task": "referral_portal.tasks.record_heartbeat",
-    "schedule": 60.0,
-}
 
 # --- api: the REST API for agency systems (issue 15) ---
 # OAuth 2.0 client credentials (django-oauth-toolkit): secrets stored hashed, tokens stored as a
 # checksum only and valid ten minutes. DRF views authenticate bearer tokens only (api/base.py).
-INSTALLED_APPS += ["rest_framework", "oauth2_provider", "drf_spectacular", "api"]
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=600),
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiClientValidator",
@@ -587,7 +620,3 @@ API_CLIENT_MAX_DAYS = env.int("API_CLIENT_MAX_DAYS", default=366)
 # Idempotency-Key records (the first answer to a POST) are kept this many days, then deleted
 # by a daily beat task: long enough for any retry, not a second copy of the data for ever.
 API_IDEMPOTENCY_DAYS = env.int("API_IDEMPOTENCY_DAYS", default=7)
-CELERY_BEAT_SCHEDULE["api-forget-old-idempotency-records"] = {
-    "task": "api.tasks.forget_old_idempotency_records",
-    "schedule": 24 * 3600.0,
-}

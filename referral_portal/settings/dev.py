@@ -23,10 +23,6 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=development_keys.BLIND_INDEX_KE
 PORTAL_BASE_URL = env(
     "PORTAL_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 )
-# Blind-index key rotation (docs/key-rotation.md): key id -> key, and the id new indexes use.
-# Left empty, the single BLIND_INDEX_KEY is the only key.
-BLIND_INDEX_KEYS = env.dict("BLIND_INDEX_KEYS", default={})
-BLIND_INDEX_ACTIVE_KEY = env("BLIND_INDEX_ACTIVE_KEY", default="")
 # The demo accounts and most tests sign state staff in with app codes; production requires a
 # security key for them (base.py). Set e.g. "state_reviewer,administrator" to try it locally.
 MFA_REQUIRE_WEBAUTHN_FOR_ROLES = env.list("MFA_REQUIRE_WEBAUTHN_FOR_ROLES", default=[])

@@ -1,7 +1,7 @@
 """Production: every secret must come from the environment; no defaults."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BLIND_INDEX_KEYS, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -10,10 +10,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL")
 FIELD_ENCRYPTION_KEYS = env.dict("FIELD_ENCRYPTION_KEYS")
 FIELD_ENCRYPTION_ACTIVE_KEY = env("FIELD_ENCRYPTION_ACTIVE_KEY")
-# One of the two forms (docs/key-rotation.md): BLIND_INDEX_KEYS with BLIND_INDEX_ACTIVE_KEY, or the
-# single BLIND_INDEX_KEY, which may stay beside the keys until the indexes are rebuilt.
-BLIND_INDEX_KEYS = env.dict("BLIND_INDEX_KEYS", default={})
-BLIND_INDEX_ACTIVE_KEY = env("BLIND_INDEX_ACTIVE_KEY", default="")
+# One of the two forms (docs/key-rotation.md): BLIND_INDEX_KEYS with BLIND_INDEX_ACTIVE_KEY (read
+# in base.py), or the single BLIND_INDEX_KEY, which may stay beside the keys until the indexes
+# are rebuilt.
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="") if BLIND_INDEX_KEYS else env("BLIND_INDEX_KEY")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -7,8 +7,6 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Organization
-from referral_portal import outbox
-from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory, county
 
@@ -29,17 +27,6 @@ def sign_in(client, user, password=PASSWORD):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == reverse("mfa_authenticate")
     return client.post(reverse("mfa_authenticate"), {"code": totp_code(user)})
-
-
-def run_outbox(kind: str | None = None) -> int:
-    """Deliver pending outbox messages here and now, as a worker would."""
-    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-    if kind:
-        pending = pending.filter(kind=kind)
-    ids = list(pending.values_list("id", flat=True))
-    for message_id in ids:
-        assert outbox.process(str(message_id)) == OutboxMessage.Status.DONE
-    return len(ids)
 
 
 @pytest.fixture

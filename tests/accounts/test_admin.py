@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Invitation, Organization, User
 from referral_portal.roles import Role
-from tests.accounts.conftest import run_outbox
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,10 @@ def test_the_organization_list_filters_and_searches(
 
 
 def test_verifying_from_the_admin_asks_why_then_sends_the_invitation(
-    admin_client, applied_organization, administrator
+    admin_client,
+    applied_organization,
+    administrator,
+    drain_outbox,
 ):
     selection = {"action": "verify", "_selected_action": [applied_organization.pk]}
 
@@ -58,7 +60,7 @@ def test_verifying_from_the_admin_asks_why_then_sends_the_invitation(
     assert applied_organization.status == Organization.Status.VERIFIED
     event = AuditEvent.objects.get(action=AuditEvent.Action.ORGANIZATION_VERIFIED)
     assert (event.actor, event.reason) == (administrator, "Known agency, checked by phone")
-    run_outbox("accounts.send_invitation")
+    drain_outbox("accounts.send_invitation", all_done=True)
     assert mail.outbox[-1].to == [applied_organization.invitations.get().email]
 
 
@@ -147,7 +149,7 @@ def test_the_audit_record_is_read_only_and_searchable(admin_client, administrato
     assert 'name="reason"' not in detail.content.decode()
 
 
-def test_invitation_secrets_never_show_in_the_admin(admin_client, org_admin):
+def test_invitation_secrets_never_show_in_the_admin(admin_client, org_admin, drain_outbox):
     from accounts import services
 
     invitation = services.invite_person(
@@ -160,7 +162,7 @@ def test_invitation_secrets_never_show_in_the_admin(admin_client, org_admin):
         phone="",
         role=Role.REFERRER,
     )
-    run_outbox()
+    drain_outbox(all_done=True)
     invitation.refresh_from_db()
 
     page = admin_client.get(reverse("admin:accounts_invitation_change", args=[invitation.pk]))

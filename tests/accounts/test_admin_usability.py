@@ -13,7 +13,6 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Organization
 from routing.models import DeliveryState
-from tests.accounts.conftest import run_outbox
 from tests.factories import OrganizationFactory
 from tests.referral_portal.operations_data import delivery
 
@@ -100,7 +99,10 @@ def test_a_decision_with_nothing_chosen_is_refused_next_to_the_field(
 
 @override_settings(PORTAL_SUPPORT_EMAIL="referrals-support@example.ny.gov")
 def test_a_declined_applicant_is_told_the_reason_recorded(
-    client, administrator, applied_organization
+    client,
+    administrator,
+    applied_organization,
+    drain_outbox,
 ):
     invitation = applied_organization.invitations.get()
     services.decline_organization(
@@ -109,7 +111,7 @@ def test_a_declined_applicant_is_told_the_reason_recorded(
         reason="The designation could not be found on the OVS list.",
     )
 
-    run_outbox("accounts.application_declined")
+    drain_outbox("accounts.application_declined", all_done=True)
 
     [message] = mail.outbox
     assert message.to == [invitation.email]

@@ -164,7 +164,7 @@ def test_after_five_failures_the_next_attempt_waits_even_with_the_right_password
     assert with_right_password["Retry-After"] == "30"
     content = with_right_password.content.decode()
     assert "Signing in is paused" in content
-    assert "Try again after 10:00:30 AM." in content
+    assert "Try again after 10:00:30 a.m. Eastern Time." in content
     assert "up to 15 minutes" in content
     assert "organization&#x27;s administrator can also end the pause" in content
     assert not client.get(reverse("home")).context["user"].is_authenticated

@@ -10,12 +10,12 @@ from referral_portal.models import AccessLog
 from referrals.models import EventKind, Referral
 from routing.models import OutcomeReport
 from tests.api.builders import steps
-from tests.confirmations.helpers import confirm, consult, drain, reviewer
+from tests.confirmations.helpers import confirm, consult, reviewer
 
 pytestmark = pytest.mark.django_db
 
 
-def test_referral_in_case_out_outcome_back(referrer_api, albany_api):
+def test_referral_in_case_out_outcome_back(referrer_api, albany_api, drain_outbox):
     referral_id = referrer_api.post("/api/v1/referrals/").json()["id"]
     for step, body in steps().items():
         referrer_api.patch(f"/api/v1/referrals/{referral_id}/steps/{step}/", body)
@@ -26,7 +26,7 @@ def test_referral_in_case_out_outcome_back(referrer_api, albany_api):
     review.claim_referral(referral=referral, reviewer=person)
     consult(referral, person)
     confirm(referral, person)
-    drain()
+    drain_outbox()
 
     page = albany_api.get("/api/v1/cases/").json()
     [row] = page["results"]

@@ -13,7 +13,7 @@ from referrals.models import EventKind, Referral
 from routing.models import Outcome, OutcomeReport, RoutingDelivery
 from tests.api.builders import steps
 from tests.api.conftest import Api, new_client, provider_organization
-from tests.confirmations.helpers import confirm, consult, drain, reviewer
+from tests.confirmations.helpers import confirm, consult, reviewer
 from tests.routing.factories import district
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,7 +70,9 @@ def test_the_referrer_example_submits_and_polls_until_the_decision(live_server, 
     assert output.count(f" {EventKind.CONFIRMED.label} ") == 1
 
 
-def test_the_agency_example_acknowledges_and_reports_each_new_case_once(live_server, tmp_path):
+def test_the_agency_example_acknowledges_and_reports_each_new_case_once(
+    live_server, tmp_path, drain_outbox
+):
     referrer = Api(new_client(provider_organization()))
     referral_id = referrer.post("/api/v1/referrals/").json()["id"]
     for step, body in steps().items():
@@ -78,7 +80,7 @@ def test_the_agency_example_acknowledges_and_reports_each_new_case_once(live_ser
     assert referrer.post(f"/api/v1/referrals/{referral_id}/submit/").status_code == 200
     referral = Referral.objects.get(public_id=referral_id)
     confirmed(referral)
-    drain()
+    drain_outbox()
     issued = new_client(district().organization)
 
     first = example("fetch_cases.py", live_server, issued, tmp_path)

@@ -51,7 +51,11 @@ def test_another_organizations_object_is_a_404(endpoint):
         assert response.status_code == 404, (method, response.content)
     # and the owner does reach it (so the 404 above is the organization's, not the path's)
     owner_status = call(world.owner(endpoint), "GET", path).status_code
-    assert owner_status in {200, 405} if endpoint.name != "api:case_notice" else {404}
+    if endpoint.name == "api:case_notice":
+        expected = 404  # the world's case has no notice yet
+    else:
+        expected = 200 if "GET" in endpoint.methods else 405
+    assert owner_status == expected
 
 
 @pytest.mark.parametrize(
@@ -181,6 +185,12 @@ def test_junk_query_strings_never_break_a_read(endpoint):
         pytest.skip("no read")
     world = World()
     api = world.owner(endpoint)
+    if endpoint.name in ("api:referrals", "api:cases"):
+        expected = 400  # a list reads its paging parameters and refuses junk
+    elif endpoint.name == "api:case_notice":
+        expected = 404  # the world's case has no notice yet
+    else:
+        expected = 200  # one object: paging parameters are not read
     for params in (
         {"cursor": "x" * 5000},
         {"limit": "-1"},
@@ -188,4 +198,4 @@ def test_junk_query_strings_never_break_a_read(endpoint):
         {"cursor": "\x00"},
         {"limit": "99999999999999999999"},
     ):
-        assert api.get(world.path(endpoint), params).status_code in {200, 400, 404}
+        assert api.get(world.path(endpoint), params).status_code == expected, params

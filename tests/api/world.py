@@ -14,7 +14,8 @@ from referrals.models import Referral
 from tests.api.builders import steps
 from tests.api.conftest import Api, new_client, provider_organization
 from tests.confirmations.helpers import reviewer
-from tests.routing.conftest import drain, route
+from tests.outbox import drain
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district
 from tests.security.urls_walk import portal_urls
 

@@ -1,10 +1,9 @@
-"""Building blocks for the review tests: State staff, referrals in each review state, the
-outbox run in this process, and PDF text."""
+"""Building blocks for the review tests: State staff, referrals in each review state and PDF
+text. (The outbox is run by the `drain_outbox` fixture, tests/outbox.py.)"""
 
 from datetime import timedelta
 from io import BytesIO
 
-from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 from pypdf import PdfReader
@@ -12,8 +11,8 @@ from pypdf import PdfReader
 from accounts.models import Organization
 from confirmations import decisions, services
 from confirmations.choices import Agency, Basis, ConsultationOutcome, DeclineReason
-from referral_portal import outbox, private_storage
-from referral_portal.models import County, OutboxMessage
+from referral_portal import private_storage
+from referral_portal.models import County
 from referral_portal.roles import Role
 from referrals.models import Referral, Status
 from tests.factories import OrganizationFactory, UserFactory
@@ -117,21 +116,6 @@ def decline(referral, person, reasons=(DeclineReason.CRITERIA_NOT_MET,), note="N
         note=note,
         expected_version=referral.version,
     )
-
-
-def drain(limit: int = 50) -> int:
-    """Run every due outbox message in this process, as a worker would."""
-    ran = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            due = [str(pk) for pk in outbox.due_messages().values_list("pk", flat=True)]
-        if not due:
-            return ran
-        for message_id in due:
-            OutboxMessage.objects.filter(pk=message_id).update(status="dispatched")
-            outbox.process(message_id)
-            ran += 1
-    raise AssertionError("the outbox never drained")
 
 
 def pdf_text(data: bytes) -> str:

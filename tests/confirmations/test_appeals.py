@@ -79,10 +79,12 @@ def test_a_referral_is_appealed_once(declined, other_reviewer):
         _appeal(declined)
 
 
-def test_supervisors_are_told_of_an_appeal_without_personal_data(declined, supervisor):
+def test_supervisors_are_told_of_an_appeal_without_personal_data(
+    declined, supervisor, drain_outbox
+):
     mail.outbox.clear()
     _appeal(declined)
-    helpers.drain()
+    drain_outbox()
 
     [message] = [m for m in mail.outbox if supervisor.email in m.to]
     assert declined.reference in message.subject

@@ -159,7 +159,9 @@ def test_the_grant_expires_after_30_minutes(client, case, administrator, time_ma
     assert BreakGlassGrant.objects.get().expires_at == start + timedelta(minutes=30)
 
 
-def test_state_supervisors_are_told_without_personal_details(client, case, administrator):
+def test_state_supervisors_are_told_without_personal_details(
+    client, case, administrator, drain_outbox
+):
     referral, _ = case
     supervisors = [helpers.supervisor(), helpers.supervisor()]
     helpers.supervisor(is_active=False)
@@ -167,7 +169,7 @@ def test_state_supervisors_are_told_without_personal_details(client, case, admin
     client.force_login(administrator)
     _break_glass(client, referral, purpose=Purpose.LEGAL_REQUEST)
 
-    helpers.drain()
+    drain_outbox()
 
     sent = [m for m in mail.outbox if m.subject.startswith("Break-glass access")]
     assert sorted(m.to[0] for m in sent) == sorted(s.email for s in supervisors)

@@ -93,12 +93,16 @@ def due_referrals(db, reviewer, other_reviewer):
 
 @pytest.mark.django_db
 def test_reminders_go_to_the_assigned_reviewer_and_supervisors_once_a_day(
-    due_referrals, reviewer, other_reviewer, supervisor
+    due_referrals,
+    reviewer,
+    other_reviewer,
+    supervisor,
+    drain_outbox,
 ):
     mail.outbox.clear()
     send_deadline_reminders()  # the beat task
     services.send_deadline_reminders()  # a second run the same day sends nothing more
-    helpers.drain()
+    drain_outbox()
 
     by_person = {message.to[0]: message for message in mail.outbox}
     assert set(by_person) == {reviewer.email, supervisor.email}
@@ -117,7 +121,7 @@ def test_reminders_go_to_the_assigned_reviewer_and_supervisors_once_a_day(
 
 
 @pytest.mark.django_db
-def test_reminders_carry_ids_only_and_no_personal_data(reviewer, supervisor):
+def test_reminders_carry_ids_only_and_no_personal_data(reviewer, supervisor, drain_outbox):
     referral = helpers.assigned(reviewer)
     Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(days=1))
     mail.outbox.clear()
@@ -126,7 +130,7 @@ def test_reminders_carry_ids_only_and_no_personal_data(reviewer, supervisor):
 
     payloads = [m.payload for m in OutboxMessage.objects.filter(kind=services.DEADLINE_REMINDER)]
     assert all(set(p) == {"recipient", "day"} for p in payloads) and payloads
-    helpers.drain()
+    drain_outbox()
     for message in mail.outbox:
         for secret in (referral.legal_name, referral.phone, referral.narrative[:20]):
             assert secret not in message.body

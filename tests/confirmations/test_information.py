@@ -10,7 +10,7 @@ from django.utils import timezone
 from confirmations import selectors, services
 from confirmations.models import ClockPause
 from confirmations.services import ReviewRefused
-from referral_portal.business_days import NEW_YORK
+from referral_portal.business_days import NEW_YORK, business_days_waited
 from referrals import services as referral_services
 from referrals.models import EventKind, InformationRequest, Reason, Status
 from tests.confirmations import helpers
@@ -49,13 +49,13 @@ def test_requesting_information_records_the_request_and_moves_the_referral(revie
     assert "Consent is missing or unclear" in event.note
 
 
-def test_the_referrer_is_emailed_a_reference_and_a_link_only(reviewer):
+def test_the_referrer_is_emailed_a_reference_and_a_link_only(reviewer, drain_outbox):
     referral = helpers.assigned(reviewer)
-    helpers.drain()
+    drain_outbox()
     mail.outbox.clear()
 
     _request(referral, reviewer)
-    helpers.drain()
+    drain_outbox()
 
     [message] = mail.outbox
     assert message.to == [referral.submitted_by.email]
@@ -186,7 +186,7 @@ def test_with_the_pause_on_the_due_date_moves_by_the_business_days_waited(review
     pause = services.resume_clock(referral=referral, at=_at("2026-12-01", 9))
 
     referral.refresh_from_db()
-    assert services.business_days_waited(pause.paused_at, pause.resumed_at) == 4
+    assert business_days_waited(pause.paused_at, pause.resumed_at) == 4
     assert referral.due_at == _at("2026-12-03", 17)
     assert pause.due_at_after == referral.due_at
 

@@ -15,7 +15,7 @@ from confirmations.models import NoticeVerification
 from referral_portal import private_storage
 from referral_portal.audit import AccessAction, AccessLog
 from referrals.models import NoticeKind, Referral
-from retention.purge import purge_referral
+from retention.services import purge_referral
 from tests.confirmations import helpers
 
 pytestmark = pytest.mark.django_db

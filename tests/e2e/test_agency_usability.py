@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
-from tests.routing.conftest import drain, route
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district, receiving_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,15 @@ def assert_no_sideways_scroll(page, what):
     assert overflow <= 0, f"{what}: {overflow}px too wide: {page.evaluate(WIDEST)}"
 
 
-def test_the_case_page_names_the_referrer_and_reads_well_on_a_phone(live_server, page):
+def test_the_case_page_names_the_referrer_and_reads_well_on_a_phone(
+    live_server, page, drain_outbox
+):
     referrer = UserFactory(first_name="Dana", last_name="Okafor", phone="518-555-0199")
     referral = confirmed_referral(
         referrer=referrer, services_needed=["shelter", "other"], services_other="A phone"
     )
     route(referral)
-    drain()
+    drain_outbox()
     sign_in(page, live_server, receiving_user(district().organization))
 
     page.get_by_role("link", name="Cases sent to us").click()

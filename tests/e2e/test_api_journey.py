@@ -13,6 +13,7 @@ from tests.api.conftest import Api, new_client, provider_organization
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
+from tests.outbox import drain
 from tests.routing.factories import district
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -73,7 +74,7 @@ def test_a_system_submits_a_reviewer_confirms_in_the_browser_and_the_district_sy
     referral.refresh_from_db()
     assert referral.status == Status.CONFIRMED
 
-    helpers.drain()  # what the Celery worker does: the case reaches the district
+    drain()  # what the Celery worker does: the case reaches the district
 
     # The district's system finds the new case, reads it and reports contact.
     [row] = albany_api.get("/api/v1/cases/").json()["results"]

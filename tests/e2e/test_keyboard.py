@@ -9,55 +9,18 @@ from referrals.models import Status
 from routing.models import RoutingDelivery
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
+from tests.e2e.keyboard import follow, tab_to
 from tests.e2e.signin import sign_in
 from tests.referrals.builders import draft
-from tests.routing.conftest import drain, route
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district, receiving_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-# What has the focus, and whether it shows: a visible outline or a box shadow. Inside a web
-# component (the NYS Design System's header and footer) the focus is in its shadow root.
-FOCUSED = """() => {
-  let e = document.activeElement;
-  if (!e || e === document.body) return null;
-  while (e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
-  // Chromium gives a date field's own calendar button a Tab stop of its own, inside the
-  // browser's shadow tree, where no page style reaches; the field itself is checked before it.
-  if (e.type === 'date' && !e.matches(':focus')) return {element: 'date picker', visible: true};
-  const s = getComputedStyle(e);
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-  const shadow = s.boxShadow !== '' && s.boxShadow !== 'none';
-  const label = (e.innerText || e.value || e.getAttribute('aria-label') || e.id || '').trim();
-  return {element: e.tagName + ' ' + label.slice(0, 60), visible: outline || shadow};
-}"""
-MOST_STOPS = 150
 
 
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
-def tab_to(page, target, backwards=False):
-    """Press Tab (or Shift+Tab) until the target has the focus, checking the focus indicator
-    at every stop on the way."""
-    key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(MOST_STOPS):
-        page.keyboard.press(key)
-        focused = page.evaluate(FOCUSED)
-        if focused is None:  # past the last stop, the document itself: go round
-            continue
-        assert focused["visible"], f"no visible focus indicator on {focused['element']}"
-        if target.evaluate("e => e === document.activeElement"):
-            return
-    raise AssertionError(f"{key} never reached {target}")
-
-
-def follow(page, key="Enter"):
-    """Press the key on a link or button that opens another page, and wait for it."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
 
 
 def test_a_reviewer_confirms_a_referral_with_the_keyboard_alone(live_server, page):
@@ -95,10 +58,12 @@ def test_a_reviewer_confirms_a_referral_with_the_keyboard_alone(live_server, pag
     assert referral.status == Status.CONFIRMED
 
 
-def test_an_agency_worker_acknowledges_a_case_with_the_keyboard_alone(live_server, page):
+def test_an_agency_worker_acknowledges_a_case_with_the_keyboard_alone(
+    live_server, page, drain_outbox
+):
     referral = confirmed_referral()
     route(referral)
-    drain()
+    drain_outbox()
     sign_in(page, live_server, receiving_user(district().organization))
 
     tab_to(page, page.get_by_role("link", name="Cases sent to us"))

@@ -11,6 +11,7 @@ from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
+from tests.outbox import drain
 from tests.routing.factories import district, receiving_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def test_a_confirmed_referral_reaches_the_district_and_the_referrer_sees_its_pro
     assert page.get_by_role("heading", name="Where the case was sent").is_visible()
     assert_accessible(page, "confirmed case page")
 
-    helpers.drain()  # what the Celery worker does: the case reaches the district's portal
+    drain()  # what the Celery worker does: the case reaches the district's portal
     delivery = RoutingDelivery.objects.get(referral=referral)
     assert delivery.portal_delivered_at is not None
 

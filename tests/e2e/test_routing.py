@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in
-from tests.routing.conftest import drain, route
+from tests.outbox import drain
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district, receiving_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,8 @@ from celery.schedules import crontab
 
 from referral_portal.models import OutboxMessage, PeriodicTaskRun, WorkerHeartbeat
 from routing.models import DeliveryState, RoutingDelivery
-from tests.routing.factories import confirmed_referral, district, reviewer
+from tests.referrals.factories import stored_referral
+from tests.routing.factories import district, reviewer
 
 # 11:00 in New York (EDT), well away from a daylight-saving change.
 NOW = datetime(2026, 6, 10, 15, 0, tzinfo=UTC)
@@ -44,7 +45,7 @@ def delivery(state: str) -> RoutingDelivery:
     albany = district()
     times = {"portal_delivered_at": NOW, "delivered_at": NOW} if state == "delivered" else {}
     return RoutingDelivery.objects.create(
-        referral=confirmed_referral(),
+        referral=stored_referral(),
         organization=albany.organization,
         destination=RoutingDelivery.Destination.DISTRICT,
         district=albany,

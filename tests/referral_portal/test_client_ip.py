@@ -1,6 +1,6 @@
 """Behind TRUSTED_PROXY_COUNT reverse proxies, the caller's address is the X-Forwarded-For hop
 that the outermost proxy saw, never an entry the caller wrote: for the access log, the portal's
-rate limits, django-ratelimit and allauth alike."""
+rate limits and allauth alike."""
 
 import pytest
 from allauth.account.adapter import get_adapter

@@ -16,7 +16,7 @@ from referrals.selectors import submitted_referrals_for_list
 from routing.selectors import case_list_for, deliveries_for_administrators
 from tests.confirmations.helpers import bulk_open_referrals
 from tests.factories import UserFactory
-from tests.routing.conftest import drain, route
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, provider, receiving_user
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +90,13 @@ def test_the_referrers_list_reads_submitted_referrals_apart_from_drafts(
     assert _served_by(plan, "referral_org_submitted_idx")
 
 
-def test_an_agencys_cases_are_read_in_index_order(client, django_assert_max_num_queries):
+def test_an_agencys_cases_are_read_in_index_order(
+    client, django_assert_max_num_queries, drain_outbox
+):
     agency = provider().organization
     user = receiving_user(agency)
     route(confirmed_referral())
-    drain()
+    drain_outbox()
     client.force_login(user)
     client.get(reverse("routing:case_list"))
 

@@ -186,3 +186,76 @@ def test_work_of_a_sigkilled_worker_is_done_within_a_minute_of_a_new_worker(
     assert list(receiver.accepted) == [str(delivery.public_id)]
     assert RoutingDelivery.objects.count() == 1
     assert OutboxMessage.objects.filter(kind=services.NOTIFY).count() == 1
+
+
+# --- follow-ups: what a handler enqueues, the same worker runs next --------------------------
+@outbox.handler("tests.outbox.first_step")
+def _first_step(then: str = "tests.outbox.second_step"):
+    outbox.enqueue(then)
+
+
+@outbox.handler("tests.outbox.second_step")
+def _second_step():
+    pass
+
+
+@outbox.handler("tests.outbox.endless")
+def _endless():
+    outbox.enqueue("tests.outbox.endless")
+
+
+@outbox.handler("tests.outbox.fails_after_enqueueing")
+def _fails_after_enqueueing():
+    outbox.enqueue("tests.outbox.second_step")
+    raise outbox.RetryLater("the outside world failed")
+
+
+def _statuses():
+    return sorted(OutboxMessage.objects.values_list("kind", "status"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_a_handler_enqueues_runs_in_the_same_task_without_a_relay(private_redis):
+    from referral_portal.tasks import deliver_outbox_message
+
+    with publishing_to(private_redis.url):
+        with transaction.atomic():
+            first = outbox.enqueue("tests.outbox.first_step")
+        assert _queued_tasks(private_redis) == 1  # the person's commit: one relay
+
+        assert deliver_outbox_message(str(first.pk)) == "done"
+
+        assert _statuses() == [
+            ("tests.outbox.first_step", "done"),
+            ("tests.outbox.second_step", "done"),
+        ]
+        assert _queued_tasks(private_redis) == 1  # no relay, no task for the follow-up
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_task_runs_a_bounded_number_of_follow_ups_and_relays_the_rest(private_redis):
+    from referral_portal.tasks import deliver_outbox_message
+
+    with publishing_to(private_redis.url):
+        first = outbox.enqueue("tests.outbox.endless")
+        outbox.relay_started()  # that relay has started: the next one may be published
+
+        deliver_outbox_message(str(first.pk))
+
+        done = OutboxMessage.objects.filter(status="done").count()
+        waiting = OutboxMessage.objects.filter(status="pending")
+        assert done == outbox.FOLLOW_UPS_PER_TASK + 1
+        assert waiting.count() == 1 and waiting.get().dispatched_at is None
+        assert _queued_tasks(private_redis) == 2  # the first relay, and one for the rest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_failed_handler_enqueued_is_rolled_back_and_never_run(private_redis):
+    from referral_portal.tasks import deliver_outbox_message
+
+    with publishing_to(private_redis.url):
+        message = outbox.enqueue("tests.outbox.fails_after_enqueueing")
+
+        assert deliver_outbox_message(str(message.pk)) == "pending"
+
+    assert _statuses() == [("tests.outbox.fails_after_enqueueing", "pending")]

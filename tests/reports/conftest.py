@@ -1,6 +1,9 @@
 import pytest
 import time_machine
 
+from referral_portal.roles import Role
+from tests.confirmations.helpers import state_agency
+from tests.factories import UserFactory
 from tests.reports import dataset
 
 
@@ -14,3 +17,8 @@ def pinned_clock():
 @pytest.fixture
 def data(db, pinned_clock):
     return dataset.build()
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(role=Role.STATE_SUPERVISOR, organization=state_agency())

@@ -43,7 +43,8 @@ from referrals.models import InformationRequest, Status
 from routing.models import District, OutcomeReport, RoutingDelivery
 from tests.confirmations.helpers import state_agency
 from tests.factories import OrganizationFactory, UserFactory
-from tests.routing.factories import confirmed_referral, district, provider
+from tests.referrals.factories import stored_referral
+from tests.routing.factories import district, provider
 
 NOW = datetime(2025, 12, 15, 12, 0, tzinfo=NEW_YORK)  # a Monday
 
@@ -83,7 +84,7 @@ def build() -> DataSet:
     def referral(
         name, *, by, county, status, submitted, kinds, minor=False, due=None, decided=None
     ):
-        made = confirmed_referral(
+        made = stored_referral(
             referrer=referrers[by],
             county=county,
             status=status,

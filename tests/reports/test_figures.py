@@ -1,14 +1,17 @@
 """Every figure of the statistics page against the hand-computed data set (tests/reports/
 dataset.py explains each number), and each filter."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Cast
 
 from referral_portal.models import County
 from reports import decisions, loop
 from reports.filters import ReportFilterForm
+from reports.models import CalendarDay
+from reports.sql import BusinessDays, ByDeadline, CountOf, DaysBetween, grouping_sets
 from routing.models import District, RhtpRegion
 from tests.reports.dataset import NOW, ny
 
@@ -42,6 +45,24 @@ LOOP_KEYS = (
 )
 
 
+def _one_case(**moments):
+    """A queryset of one row whose columns are the given moments (a case, for reports/sql.py)."""
+    values = {name: Cast(Value(moment), DateTimeField()) for name, moment in moments.items()}
+    return CalendarDay.objects.filter(day=date(2025, 1, 2)).values(**values)
+
+
+def _business_days(start, finish) -> set:
+    """The business days from start to finish, counted both ways the statistics count them:
+    joined to the calendar per case (DaysBetween) and as an expression (BusinessDays)."""
+    case = _one_case(start=start, finish=finish)
+    found = grouping_sets(
+        case, [("days",)], {"cases": CountOf()}, {"days": DaysBetween("start", "finish")}
+    )
+    [joined] = found[("days",)]
+    as_expression = case.values_list(BusinessDays(F("start"), F("finish")), flat=True).get()
+    return {joined["days"], as_expression}
+
+
 def test_business_days_in_postgresql_skip_weekends_and_state_holidays(db):
     cases = [
         (ny(2, 14), ny(2, 18), 1),  # Friday -> Tuesday over Washington's Birthday
@@ -51,29 +72,31 @@ def test_business_days_in_postgresql_skip_weekends_and_state_holidays(db):
         (ny(11, 5), ny(11, 12), 4),  # over Veterans Day
         (ny(12, 30, year=2024), ny(1, 2), 2),  # over New Year's Day
         (ny(1, 2), ny(1, 2, 23, 30), 0),  # late evening in New York is still the same day
+        (ny(1, 2), ny(1, 1), 0),  # never negative
     ]
-    with connection.cursor() as cursor:
-        for start, finish, expected in cases:
-            cursor.execute("SELECT reports_business_days(%s, %s)", [start, finish])
-            assert cursor.fetchone()[0] == expected, (start, finish)
-        cursor.execute("SELECT reports_business_days(NULL, %s)", [ny(1, 2)])
-        assert cursor.fetchone()[0] is None
+    for start, finish, expected in cases:
+        assert _business_days(start, finish) == {expected}, (start, finish)
+    assert _business_days(None, ny(1, 2)) == {None}
+    assert _business_days(ny(1, 2), None) == {None}
 
 
-def test_the_clock_due_in_postgresql_matches_the_decision_clock(db):
+def test_the_clock_in_postgresql_matches_the_decision_clock(db):
     from referral_portal.business_days import add_business_days
 
-    with connection.cursor() as cursor:
-        for received in [
-            ny(2, 14),
-            ny(7, 3, 18),
-            ny(7, 3, 16, 59),
-            ny(12, 31, 17, year=2024),
-            ny(11, 1),
-            ny(6, 18, 9),
-        ]:
-            cursor.execute("SELECT reports_clock_due(%s, 3)", [received])
-            assert cursor.fetchone()[0] == add_business_days(received, 3), received
+    on_time = {"on_time": ByDeadline("decided", "received", 3)}
+    for received in [
+        ny(2, 14),
+        ny(7, 3, 18),
+        ny(7, 3, 16, 59),
+        ny(12, 31, 17, year=2024),
+        ny(11, 1),
+        ny(6, 18, 9),
+    ]:
+        due = add_business_days(received, 3)
+        for decided, expected in [(due, 1), (due + timedelta(microseconds=1), 0)]:
+            case = _one_case(received=received, decided=decided)
+            [row] = grouping_sets(case, [()], {"on_time": CountOf("on_time")}, on_time)[()]
+            assert row["on_time"] == expected, (received, decided)
 
 
 def test_the_loop_table_statewide_by_destination_kind_and_by_organization(data):
@@ -155,7 +178,8 @@ def test_outcomes_by_each_dimension(data):
 
 
 def test_time_to_decision_in_business_days(data):
-    [row] = decisions.time_to_decision(filters()).rows
+    time, _days, _months = decisions.decision_tables(filters())
+    [row] = time.rows
     # First decisions in 2025 took 0, 1, 1, 1, 2, 3, 3 and 5 business days.
     assert row.values == {
         "decided": 8, "median_days": 1.5, "p90_days": pytest.approx(3.6),
@@ -165,12 +189,12 @@ def test_time_to_decision_in_business_days(data):
 
 
 def test_decisions_by_business_days_taken(data):
-    table = decisions.decision_days(filters())
+    _time, table, _months = decisions.decision_tables(filters())
     assert [row.values["decided"] for row in table.rows] == [1, 3, 1, 2, 0, 1, 0, 8]
 
 
 def test_decisions_by_month(data):
-    table = decisions.decisions_by_month(filters())
+    _time, _days, table = decisions.decision_tables(filters())
     found = {row.label: pick(row.values, "confirmed", "declined") for row in table.rows}
     assert found == {
         "January 2025": (1, 0), "February 2025": (1, 0), "March 2025": (1, 1),
@@ -199,7 +223,7 @@ def test_each_filter(data):
 def test_filters_apply_to_the_loop_and_the_decision_times(data):
     erie = filters(county=County.objects.get(name="Erie").pk)
     assert rows(loop.loop_table(erie, NOW))["Statewide"]["routed"] == 1
-    [row] = decisions.time_to_decision(erie).rows
+    [row] = decisions.decision_tables(erie)[0].rows
     assert pick(row.values, "decided", "median_days", "by_deadline") == (2, 4.0, 1)  # R5, R6
     police = filters(referrer_kind="district_attorney")
     assert rows(loop.loop_table(police, NOW))["Statewide"]["routed"] == 2  # d6, d7

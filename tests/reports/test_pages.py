@@ -1,6 +1,6 @@
 """The statistics page, the drill-down, the exports and the scorecards over HTTP: who may see
-what, what they see (exact for the state team, suppressed for everyone else), and a fixed
-number of queries whatever the data."""
+what, what they see (exact for the state team, suppressed for everyone else). The number of
+queries of each page: test_queries.py."""
 
 import csv
 import io
@@ -11,18 +11,11 @@ from openpyxl import load_workbook
 
 from referral_portal.audit import AccessLog
 from referral_portal.roles import Role
-from tests.confirmations.helpers import pdf_text, state_agency
+from tests.confirmations.helpers import pdf_text
 from tests.factories import UserFactory
-from tests.reports.dataset import ny
-from tests.routing.factories import confirmed_referral
 
 pytestmark = pytest.mark.django_db
 YEAR = "?period=year&year=2025"
-
-
-@pytest.fixture
-def supervisor(db):
-    return UserFactory(role=Role.STATE_SUPERVISOR, organization=state_agency())
 
 
 def test_the_state_team_sees_exact_figures_marked_not_for_release(client, data, supervisor):
@@ -38,21 +31,6 @@ def test_the_state_team_sees_exact_figures_marked_not_for_release(client, data, 
     albany = loop_rows["Albany County Department of Social Services"]
     assert [cell.text for cell in albany[:3]] == ["4", "3", "75%"]
     assert "<svg" in page and "First decisions by month" in page
-
-
-def test_the_statistics_page_runs_a_fixed_number_of_queries(
-    client, data, supervisor, django_assert_max_num_queries
-):
-    """17 for the figures and the filter lists, 9 for the session, sign-in checks and
-    history context; more referrals, counties and organizations add none."""
-    client.force_login(supervisor)
-    client.get(reverse("reports:statistics") + YEAR)  # warm the session
-    with django_assert_max_num_queries(26):
-        assert client.get(reverse("reports:statistics") + YEAR).status_code == 200
-    for county in ("Monroe", "Suffolk", "Onondaga"):
-        confirmed_referral(county=county, submitted_at=ny(5, 1), decided_at=ny(5, 2))
-    with django_assert_max_num_queries(26):
-        assert client.get(reverse("reports:statistics") + YEAR).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.REFERRER, Role.ORG_ADMIN, Role.RECEIVING_AGENCY])

@@ -18,6 +18,7 @@ from referrals.uploads import CheckedFile
 from routing import services as routing
 from tests.confirmations import helpers
 from tests.factories import UserFactory
+from tests.outbox import drain
 from tests.referrals import builders, files
 from tests.routing.factories import receiving_user
 
@@ -83,7 +84,7 @@ def confirmed_and_routed(**overrides) -> Referral:
     """Confirmed with a note, notices stored, routed and delivered (routing still open)."""
     referral, reviewer = submitted_with_question(**overrides)
     helpers.confirm(referral, reviewer, note=fake.sentence())
-    helpers.drain()
+    drain()
     referral.refresh_from_db()
     return referral
 

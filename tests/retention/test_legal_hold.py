@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from referral_portal.roles import Role
 from referrals.models import Referral
-from retention import drafts, holds, purge
+from retention import services
 from retention.models import LegalHoldChange
 from tests.confirmations import helpers
 from tests.factories import UserFactory
@@ -69,13 +69,13 @@ def test_a_hold_needs_a_reason(client, administrator, referral):
 
     assert response.status_code == 200 and "This field is required" in response.content.decode()
     assert not Referral.objects.get(pk=referral.pk).legal_hold
-    with pytest.raises(holds.HoldRefused):
-        holds.place_legal_hold(referral=referral, actor=administrator, reason=" \n ")
+    with pytest.raises(services.HoldRefused):
+        services.place_legal_hold(referral=referral, actor=administrator, reason=" \n ")
     assert not LegalHoldChange.objects.exists()
 
 
 def test_lifting_a_hold_is_recorded_too(client, administrator, referral):
-    holds.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
+    services.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
 
     _action(client, "lift_legal_hold", referral, apply="yes", reason="Audit finished")
 
@@ -86,12 +86,12 @@ def test_lifting_a_hold_is_recorded_too(client, administrator, referral):
 
 
 def test_holding_twice_or_a_purged_referral_is_refused(administrator, referral):
-    holds.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
-    with pytest.raises(holds.HoldRefused):
-        holds.place_legal_hold(referral=referral, actor=administrator, reason="Again")
+    services.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
+    with pytest.raises(services.HoldRefused):
+        services.place_legal_hold(referral=referral, actor=administrator, reason="Again")
     Referral.objects.filter(pk=referral.pk).update(legal_hold=False, purged_at=timezone.now())
-    with pytest.raises(holds.HoldRefused):
-        holds.place_legal_hold(referral=referral, actor=administrator, reason="Too late")
+    with pytest.raises(services.HoldRefused):
+        services.place_legal_hold(referral=referral, actor=administrator, reason="Too late")
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ADMINISTRATOR])
@@ -99,7 +99,7 @@ def test_only_administrators_change_holds(client, referral, role):
     person = UserFactory(role=role)
 
     with pytest.raises(PermissionDenied):
-        holds.place_legal_hold(referral=referral, actor=person, reason="Because")
+        services.place_legal_hold(referral=referral, actor=person, reason="Because")
     client.force_login(person)
     response = _action(client, "place_legal_hold", referral, apply="yes", reason="Because")
 
@@ -119,7 +119,7 @@ def test_the_admin_shows_no_personal_fields(client, administrator, referral):
 
 
 def test_hold_records_cannot_be_changed_or_deleted(administrator, referral):
-    change = holds.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
+    change = services.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
 
     for statement in (
         "UPDATE retention_legalholdchange SET reason = 'x' WHERE id = %s",
@@ -136,15 +136,15 @@ def test_hold_records_cannot_be_changed_or_deleted(administrator, referral):
 
 @pytest.mark.parametrize("model", ["purgerecord", "draftdeletion", "legalholdchange"])
 def test_administrators_read_the_retention_records(client, administrator, referral, model):
-    holds.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
-    holds.lift_legal_hold(referral=referral, actor=administrator, reason="Done")
+    services.place_legal_hold(referral=referral, actor=administrator, reason="Audit")
+    services.lift_legal_hold(referral=referral, actor=administrator, reason="Done")
     Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now() - timedelta(days=9000))
-    purge.purge_due_referrals(now=timezone.now() + timedelta(days=9000))
+    services.purge_due_referrals(now=timezone.now() + timedelta(days=9000))
     draft = cases.draft_with_attachment()
     Referral.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(days=60))
     draft.attachments.update(uploaded_at=timezone.now() - timedelta(days=60))
-    drafts.warn_draft_author(draft=draft, now=timezone.now() - timedelta(days=8))
-    assert drafts.delete_stale_draft(draft=draft) is not None
+    services.warn_draft_author(draft=draft, now=timezone.now() - timedelta(days=8))
+    assert services.delete_stale_draft(draft=draft) is not None
 
     response = client.get(reverse(f"admin:retention_{model}_changelist"))
 

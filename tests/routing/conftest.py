@@ -1,26 +1,11 @@
 import pytest
 from django.db import transaction
 
-from referral_portal import outbox
-from referral_portal.models import OutboxMessage
 from routing import rules, services
+from tests.outbox import drain
 from tests.routing.factories import confirmed_referral, district, receiving_user, reviewer
 
-
-def drain(limit: int = 50) -> int:
-    """Run every due outbox message in this process, as a worker would, until none is due.
-    (The worker-process tests in test_worker.py run the same code in a real Celery worker.)"""
-    ran = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            due = [str(pk) for pk in outbox.due_messages().values_list("pk", flat=True)]
-        if not due:
-            return ran
-        for message_id in due:
-            OutboxMessage.objects.filter(pk=message_id).update(status="dispatched")
-            outbox.process(message_id)
-            ran += 1
-    raise AssertionError("the outbox never drained")
+__all__ = ["drain", "route"]  # scripts/bench_seed.py imports both from here
 
 
 def route(referral, *, actor=None, appears_eligible=True, add_other=False):

@@ -1,55 +1,47 @@
-"""Confirmed referrals and the people around a routing, built with Faker."""
+"""Confirmed referrals and the people and directory entries around a routing."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-from faker import Faker
+from django.core import mail
 
 from accounts.models import Organization
 from referral_portal.models import County
 from referral_portal.roles import Role
-from referrals.models import ConsentScope, Referral, Status
+from referrals.models import ImmigrationStatus
 from routing.models import District, RhtpProvider
 from tests.factories import OrganizationFactory, UserFactory
+from tests.outbox import drain
+from tests.referrals.factories import ALL_SHARING, ReferralFactory
 
-fake = Faker()
-ALL_SHARING = [
-    ConsentScope.CONFIRMATION,
-    ConsentScope.SHARE_WITH_LDSS,
-    ConsentScope.SHARE_WITH_RHTP,
-    ConsentScope.SHARE_WITH_CHILD_WELFARE,
+__all__ = [
+    "ALL_SHARING",
+    "confirmed_referral",
+    "district",
+    "provider",
+    "receiving_user",
+    "reviewer",
 ]
 
 
-def confirmed_referral(*, county="Albany", consent_scopes=None, **fields) -> Referral:
-    referrer = fields.pop("referrer", None) or UserFactory(role=Role.REFERRER)
-    now = timezone.now()
+def confirmed_referral(*, county="Albany", consent_scopes=None, referrer=None, **fields):
+    """A referral confirmed by a real decision (ReferralFactory) in which the reviewer recorded
+    no county, so nothing is routed yet: the routing tests route it themselves (`route()` in
+    tests/routing/conftest.py). Consent covers every destination unless `consent_scopes` says
+    otherwise; `fields` go into the draft before it is submitted. It was decided before the test
+    began: the submission's and the decision's outbox messages have run and their e-mails are
+    cleared, so a test sees only what routing does."""
     values = {
-        "organization": referrer.organization,
-        "created_by": referrer,
-        "submitted_by": referrer,
-        "status": Status.CONFIRMED,
-        "reference": f"NY-{now:%Y}-{fake.unique.random_int(10000, 99999)}",
-        "submitted_at": now - timedelta(days=2),
-        "due_at": now + timedelta(days=1),
-        "decided_at": now,
         "consent_scopes": ALL_SHARING if consent_scopes is None else consent_scopes,
-        "legal_name": fake.name(),
-        "date_of_birth": fake.date_of_birth(minimum_age=19, maximum_age=60),
-        "preferred_language": "es",
-        "interpreter_needed": True,
-        "immigration_status": "us_citizen",
-        "county_of_residence": County.objects.get(name=county) if county else None,
-        "address": fake.address(),
-        "phone": fake.numerify("212-555-0###"),
-        "email": fake.email(),
-        "safe_contact_notes": fake.sentence(),
+        "county_of_residence": County.objects.get(name=county),
+        "immigration_status": ImmigrationStatus.US_CITIZEN,
         "safe_to_call": True,
         "safe_to_text": False,
         "services_needed": ["case_management", "shelter"],
     }
-    values.update(fields)
-    return Referral.objects.create(**values)
+    if referrer is not None:
+        values["referrer"] = referrer
+    referral = ReferralFactory(confirmed=True, routed=False, **{**values, **fields})
+    drain()
+    mail.outbox.clear()
+    return referral
 
 
 def reviewer():

@@ -10,7 +10,7 @@ from referral_portal.models import County
 from referrals.models import ConsentScope
 from routing import rules
 from routing.models import CountyCoverage, RhtpRegion
-from tests.routing.factories import ALL_SHARING, confirmed_referral
+from tests.referrals.factories import ALL_SHARING, ReferralFactory
 
 LDSS, RHTP, CHILD = (
     ConsentScope.SHARE_WITH_LDSS,
@@ -27,7 +27,9 @@ def _expected_district(county: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("county", COUNTY_NAMES)
 def test_every_county_goes_to_its_district_when_eligible(county):
-    referral = confirmed_referral(county=county)
+    referral = ReferralFactory(
+        county_of_residence=County.objects.get(name=county), consent_scopes=ALL_SHARING
+    )
 
     proposal = rules.propose_destinations(
         referral=referral, appears_eligible=True, county=referral.county_of_residence
@@ -63,7 +65,9 @@ def test_the_directory_has_58_districts_and_11_demo_regions_covering_all_62_coun
 @pytest.mark.django_db
 @pytest.mark.parametrize("county", COUNTY_NAMES)
 def test_every_county_goes_to_its_regions_rhtp_provider_when_not_eligible(county):
-    referral = confirmed_referral(county=county)
+    referral = ReferralFactory(
+        county_of_residence=County.objects.get(name=county), consent_scopes=ALL_SHARING
+    )
     region = CountyCoverage.objects.get(county__name=county).rhtp_region
 
     proposal = rules.propose_destinations(
@@ -171,7 +175,7 @@ def test_gaps_in_the_facts_or_the_directory_block_with_a_reason(overrides, reaso
 
 @pytest.mark.django_db
 def test_a_minor_referral_is_flagged_from_its_date_of_birth():
-    referral = confirmed_referral(date_of_birth=None, estimated_age=16)
+    referral = ReferralFactory(date_of_birth=None, estimated_age=16, consent_scopes=ALL_SHARING)
 
     proposal = rules.propose_destinations(
         referral=referral, appears_eligible=True, county=referral.county_of_residence
@@ -182,7 +186,9 @@ def test_a_minor_referral_is_flagged_from_its_date_of_birth():
 
 @pytest.mark.django_db
 def test_an_unknown_county_blocks_every_destination():
-    referral = confirmed_referral(county=None)
+    referral = ReferralFactory(
+        consent_scopes=ALL_SHARING
+    )  # the reviewer found no county: `county=None` below
 
     proposal = rules.propose_destinations(
         referral=referral, appears_eligible=True, county=None, add_other=True

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from referral_portal.models import OutboxMessage
 from referral_portal.roles import Role
-from referrals.models import ConsentScope, EventKind, Referral, ReferralEvent, Status
+from referrals.models import ConsentScope, EventKind, Referral, ReferralEvent
 from routing import rules, services, tasks
 from routing.models import DeliveryState, RoutingDelivery, RoutingEndpoint
 from tests.factories import UserFactory
-from tests.routing.conftest import drain, route
+from tests.referrals.factories import ReferralFactory
+from tests.routing.conftest import route
 from tests.routing.factories import (
+    ALL_SHARING,
     confirmed_referral,
     district,
     provider,
@@ -70,7 +72,7 @@ def test_routing_happens_in_the_callers_transaction():
         raise RuntimeError("the confirmation failed after routing")
 
     assert not RoutingDelivery.objects.exists()
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=services.DELIVER).exists()
 
 
 def test_nothing_is_routed_beyond_the_consent_recorded_now():
@@ -89,7 +91,9 @@ def test_nothing_is_routed_beyond_the_consent_recorded_now():
 
 
 def test_a_blocked_destination_is_refused():
-    referral = confirmed_referral(consent_scopes=[ConsentScope.SHARE_WITH_RHTP])
+    referral = confirmed_referral(
+        consent_scopes=[ConsentScope.CONFIRMATION, ConsentScope.SHARE_WITH_RHTP]
+    )
     proposal = rules.propose_destinations(
         referral=referral, appears_eligible=True, county=referral.county_of_residence
     )
@@ -101,20 +105,20 @@ def test_a_blocked_destination_is_refused():
 
 
 def test_only_a_confirmed_referral_is_routed():
-    referral = confirmed_referral(status=Status.SUBMITTED, decided_at=None)
+    referral = ReferralFactory(consent_scopes=ALL_SHARING)  # submitted, not decided
 
     with pytest.raises(services.RoutingRefused, match="not confirmed"):
         route(referral)
 
 
-def test_delivery_shows_the_case_and_tells_people_with_a_link_and_no_personal_data():
+def test_delivery_shows_the_case_and_tells_people_with_a_link_and_no_personal_data(drain_outbox):
     referral = confirmed_referral()
     agency = district().organization
     people = [receiving_user(agency), receiving_user(agency)]
     receiving_user(provider().organization)  # another agency: not told
     [delivery] = route(referral)
 
-    drain()
+    drain_outbox()
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED
@@ -130,22 +134,24 @@ def test_delivery_shows_the_case_and_tells_people_with_a_link_and_no_personal_da
             assert secret not in message.body and secret not in message.subject
 
 
-def test_a_repeated_delivery_message_has_one_effect():
+def test_a_repeated_delivery_message_has_one_effect(drain_outbox):
     [delivery] = route(confirmed_referral())
-    drain()
+    drain_outbox()
     sent = len(mail.outbox)
 
     # The same work arriving again (a redelivered message, the stuck-row relay, a second worker)
     with transaction.atomic():
         OutboxMessage.objects.create(kind=services.DELIVER, payload={"delivery_id": delivery.pk})
         OutboxMessage.objects.create(kind=services.NOTIFY, payload={"delivery_id": delivery.pk})
-    drain()
+    drain_outbox()
 
     assert len(mail.outbox) == sent
     assert OutboxMessage.objects.filter(kind=services.NOTIFY).count() == 2  # 1 real + 1 copy
 
 
-def test_webhook_failures_back_off_then_fail_and_an_administrator_sends_again(settings):
+def test_webhook_failures_back_off_then_fail_and_an_administrator_sends_again(
+    settings, drain_outbox
+):
     settings.ROUTING_WEBHOOK_ALLOW_HTTP = True
     settings.ROUTING_WEBHOOK_MAX_ATTEMPTS = 3
     settings.ROUTING_WEBHOOK_RETRY_BASE_SECONDS = 0
@@ -157,7 +163,7 @@ def test_webhook_failures_back_off_then_fail_and_an_administrator_sends_again(se
         )
         [delivery] = route(referral)
 
-        drain()
+        drain_outbox()
 
         delivery.refresh_from_db()
         assert delivery.state == DeliveryState.FAILED
@@ -169,7 +175,7 @@ def test_webhook_failures_back_off_then_fail_and_an_administrator_sends_again(se
         assert [m.to for m in mail.outbox if "Delivery failed" in m.subject] == [[admin.email]]
 
         services.resend_delivery(delivery=delivery, actor=admin)
-        drain()
+        drain_outbox()
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED
@@ -265,7 +271,8 @@ def test_an_outcome_reaches_the_referrers_timeline_without_the_private_note(alba
     assert [a.method for a in report.attempts.all()] == ["phone", "text"]
     visible = ReferralEvent.objects.filter(referral=delivery.referral, visible_to_referrer=True)
     kinds = [e.kind for e in visible.order_by("at", "id")]
-    assert kinds == ["routed", "acknowledged", "outcome_reported", "outcome_reported"]
+    routed = kinds.index("routed")  # before it: the referral's submission and decision
+    assert kinds[routed:] == ["routed", "acknowledged", "outcome_reported", "outcome_reported"]
     notes = " ".join(e.note for e in visible)
     assert "Contacted the person" in notes and "Could not reach the person" in notes
     assert "voicemail" not in notes
@@ -274,7 +281,9 @@ def test_an_outcome_reaches_the_referrers_timeline_without_the_private_note(alba
         assert "voicemail" not in cursor.fetchone()[0]
 
 
-def test_deadlines_remind_on_the_due_day_and_escalate_once_missed(albany_case, time_machine):
+def test_deadlines_remind_on_the_due_day_and_escalate_once_missed(
+    albany_case, time_machine, drain_outbox
+):
     delivery, user = albany_case
     supervisor = UserFactory(role=Role.STATE_SUPERVISOR)
     mail.outbox.clear()
@@ -283,14 +292,14 @@ def test_deadlines_remind_on_the_due_day_and_escalate_once_missed(albany_case, t
     time_machine.move_to(due - timedelta(hours=2))
     assert services.check_deadlines() == {"reminded": 1, "escalated": 0}
     assert services.check_deadlines() == {"reminded": 0, "escalated": 0}  # once only
-    drain()
+    drain_outbox()
     reminded = {m.to[0] for m in mail.outbox if m.subject.startswith("Reminder")}
     assert user.email in reminded and supervisor.email not in reminded
 
     mail.outbox.clear()
     time_machine.move_to(due + timedelta(hours=1))
     counts = services.check_deadlines()
-    drain()
+    drain_outbox()
     assert counts["escalated"] == 1
     assert [m.to for m in mail.outbox if m.subject.startswith("Missed")] == [[supervisor.email]]
     assert services.check_deadlines()["escalated"] == 0
@@ -305,7 +314,9 @@ def test_an_acknowledged_case_is_not_escalated(albany_case, time_machine):
     assert services.check_deadlines()["escalated"] == 0
 
 
-def test_the_sweep_requeues_a_delivery_whose_outbox_row_gave_up(settings, time_machine):
+def test_the_sweep_requeues_a_delivery_whose_outbox_row_gave_up(
+    settings, time_machine, drain_outbox
+):
     [delivery] = route(confirmed_referral())
     _deliver_rows(delivery).update(status="failed")  # e.g. the database was down 8 times
     assert services.resend_stuck_deliveries() == 0  # not stuck long enough yet
@@ -314,7 +325,7 @@ def test_the_sweep_requeues_a_delivery_whose_outbox_row_gave_up(settings, time_m
     time_machine.move_to(timezone.now() + later)
     assert services.resend_stuck_deliveries() == 1
     assert services.resend_stuck_deliveries() == 0  # a live row now exists
-    drain()
+    drain_outbox()
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DELIVERED

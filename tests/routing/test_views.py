@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referral_portal.audit import AccessLog
+from referral_portal.models import County
 from referral_portal.roles import Role
 from referrals.models import ConsentScope, EventKind, NoticeKind, ReferralEvent
 from referrals.services import store_notice
@@ -17,7 +18,8 @@ from routing.models import DeliveryState, RoutingDelivery
 from routing.rules import propose_destinations
 from routing.services import report_outcome
 from tests.factories import UserFactory
-from tests.routing.conftest import drain, route
+from tests.referrals.factories import ReferralFactory
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, provider, receiving_user
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,10 @@ def _queries(client, url) -> int:
 
 
 def test_the_case_list_shows_only_cases_delivered_to_the_organization(
-    client, albany_case, django_assert_max_num_queries
+    client,
+    albany_case,
+    django_assert_max_num_queries,
+    drain_outbox,
 ):
     delivery, user = albany_case
     for _ in range(3):
@@ -42,7 +47,7 @@ def test_the_case_list_shows_only_cases_delivered_to_the_organization(
     elsewhere = confirmed_referral(county="Erie")
     route(elsewhere)
     not_yet = confirmed_referral()
-    drain()
+    drain_outbox()
     route(not_yet)  # routed but not delivered yet: not shown
     client.force_login(user)
 
@@ -57,7 +62,7 @@ def test_the_case_list_shows_only_cases_delivered_to_the_organization(
     before = _queries(client, reverse("routing:case_list"))
     for _ in range(3):
         route(confirmed_referral())
-    drain()
+    drain_outbox()
     assert _queries(client, reverse("routing:case_list")) == before  # not one per row
 
 
@@ -287,9 +292,9 @@ def test_the_nav_links_by_role(client, albany_case):
 
 
 def test_the_reviewer_sees_where_the_case_will_go_and_what_is_blocked():
-    referral = confirmed_referral(
-        county="Queens",
-        consent_scopes=[ConsentScope.SHARE_WITH_RHTP],
+    referral = ReferralFactory(  # submitted: the reviewer sees this before deciding
+        county_of_residence=County.objects.get(name="Queens"),
+        consent_scopes=[ConsentScope.CONFIRMATION, ConsentScope.SHARE_WITH_RHTP],
         estimated_age=15,
         date_of_birth=None,
         immigration_status="undocumented",

@@ -20,8 +20,9 @@ from routing import webhooks
 from routing.models import DeliveryState, RoutingEndpoint
 from tests.conftest import ROOT
 from tests.factories import UserFactory
+from tests.outbox import drain
 from tests.routing.certificates import server_context
-from tests.routing.conftest import drain, route
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district
 from tests.routing.receiver import WebhookReceiver
 
@@ -182,7 +183,10 @@ def test_the_name_is_resolved_once_and_that_address_is_the_one_called(fake_dns):
 
 
 def test_tls_uses_the_name_for_sni_and_the_certificate_while_connecting_to_the_address(
-    fake_dns, monkeypatch, tmp_path
+    fake_dns,
+    monkeypatch,
+    tmp_path,
+    drain_outbox,
 ):
     context, ca_file = server_context(tmp_path / "tls", "secure.receiver.test")
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # the portal trusts the test CA only
@@ -194,7 +198,7 @@ def test_tls_uses_the_name_for_sni_and_the_certificate_while_connecting_to_the_a
         endpoint.url = receiver.url_for("impostor.receiver.test")  # same server, wrong name
         endpoint.save()
         [other] = route(confirmed_referral())
-        drain()
+        drain_outbox()
         other.refresh_from_db()
 
     assert delivery.state == DeliveryState.DELIVERED

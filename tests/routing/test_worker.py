@@ -1,15 +1,20 @@
 """Deliveries with real Celery worker processes and real Redis (Celery failure modes):
 one delivery per destination; a worker child killed mid-delivery; Redis stopped while a case is
-routed; a webhook receiver that fails twice."""
+routed (and the delivery then seen waiting in Redis); a webhook receiver that fails twice."""
 
+import base64
+import json
 import os
 import signal
 import threading
 import time
 
 import pytest
+import redis
+from django.core.cache import cache
 from django.db import transaction
 
+from referral_portal import outbox
 from referral_portal.models import OutboxMessage
 from referral_portal.tasks import relay_outbox
 from referrals.models import EventKind, ReferralEvent
@@ -100,29 +105,58 @@ def private_redis(tmp_path):
     server.stop()
 
 
-def test_with_redis_stopped_routing_succeeds_and_all_is_delivered_once_it_is_back(
-    private_redis, tmp_path
-):
-    receiving_user(district().organization)
-    worker = DedicatedWorker(private_redis.url, tmp_path / "worker", beat=True).start()
-    try:
-        private_redis.stop()
-        referral = confirmed_referral()
+def _waiting_in_redis(broker) -> list[tuple[str, list]]:
+    """The task messages waiting in Redis's default Celery queue: (task name, its arguments)."""
+    waiting = []
+    for raw in broker.lrange("celery", 0, -1):
+        message = json.loads(raw)
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        waiting.append((message["headers"]["task"], args))
+    return waiting
 
+
+def test_with_redis_stopped_routing_succeeds_and_all_is_delivered_once_it_is_back(
+    private_redis, tmp_path, caplog
+):
+    broker = redis.Redis.from_url(private_redis.url)
+    worker = DedicatedWorker(private_redis.url, tmp_path / "worker").start()
+    try:
         with publishing_to(private_redis.url):
+            referral = confirmed_referral()
+            receiving_user(district().organization)
+        # Idle before the outage: no relay waiting to start, so the next commit publishes one.
+        assert wait_for(lambda: cache.get(outbox.RELAY_QUEUED_KEY) is None)
+        private_redis.stop()
+
+        with publishing_to(private_redis.url), caplog.at_level("WARNING", "referral_portal"):
             started = time.monotonic()
             [delivery] = route(referral)  # the reviewer's confirmation, Redis down
             elapsed = time.monotonic() - started
 
         assert elapsed < 3, f"the broker outage held the reviewer for {elapsed:.1f} s"
+        assert "outbox fast path unavailable" in caplog.text  # it did try the stopped Redis
         assert _state(delivery) == DeliveryState.QUEUED
-        assert OutboxMessage.objects.get(kind=services.DELIVER).status == "pending"
+        row = OutboxMessage.objects.get(kind=services.DELIVER)
+        assert row.status == "pending"
 
+        # The worker is frozen (SIGSTOP), so what the relay hands over stays in Redis to be seen.
+        os.killpg(worker.process.pid, signal.SIGSTOP)
         private_redis.start()  # same port and data directory: Redis is back
-        # The worker reconnects and its beat relays the pending rows (every 10 s).
+        with publishing_to(private_redis.url):
+            assert relay_outbox.apply().get() == 1  # beat's relay, run here
+        assert _waiting_in_redis(broker) == [
+            ("referral_portal.tasks.deliver_outbox_message", [str(row.pk)])
+        ]
+        assert OutboxMessage.objects.get(pk=row.pk).status == "dispatched"
+        assert _state(delivery) == DeliveryState.QUEUED
+
+        os.killpg(worker.process.pid, signal.SIGCONT)  # it reconnects and takes it from Redis
         assert wait_for(lambda: _delivered(delivery) and _notified(delivery), timeout=90)
         assert wait_for(_outbox_done, timeout=30)
+        assert broker.llen("celery") == 0
     finally:
+        if worker.process is not None:
+            os.killpg(worker.process.pid, signal.SIGCONT)
         worker.stop()
     assert RoutingDelivery.objects.filter(referral=referral).count() == 1
     assert OutboxMessage.objects.filter(kind=services.NOTIFY).count() == 1
@@ -176,4 +210,4 @@ def test_enqueueing_inside_a_transaction_never_reaches_redis_before_commit(celer
 
     time.sleep(2)  # give a worker the chance to do something wrong
     assert not RoutingDelivery.objects.exists()
-    assert not OutboxMessage.objects.exists()
+    assert not OutboxMessage.objects.filter(kind=services.DELIVER).exists()

@@ -7,20 +7,20 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from retention import holds
+from retention import services
 from tests.confirmations import helpers
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def referral():
+def referral(drain_outbox):
     """A confirmed, routed referral on legal hold: decision, consultation, delivery, hold."""
     reviewer = helpers.reviewer()
     referral = helpers.ready_to_decide(reviewer)
     helpers.confirm(referral, reviewer)
-    helpers.drain()
-    holds.place_legal_hold(
+    drain_outbox()
+    services.place_legal_hold(
         referral=referral, actor=helpers.administrator(), reason="Litigation hold LH-12"
     )
     referral.refresh_from_db()

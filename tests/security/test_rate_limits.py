@@ -9,8 +9,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from faker import Faker
 
+from accounts.models import Organization
 from referral_portal.ratelimits import parse_rate, rate_limited
 from referral_portal.roles import Role
+from tests.accounts.conftest import application_data  # noqa: F401 - a fixture used below
 from tests.factories import UserFactory
 
 fake = Faker()
@@ -49,6 +51,37 @@ def test_password_reset_answers_429_after_five_requests_for_one_address(client):
     for _ in range(5):
         assert client.post(url, {"email": email}).status_code == 302
     _assert_friendly_429(client.post(url, {"email": email}))
+
+
+def test_applying_for_access_answers_the_same_429_page_past_the_rate(
+    client,
+    settings,
+    application_data,  # noqa: F811 - the fixture imported above
+):
+    """The public application form (accounts.views.apply) is limited per address by the
+    portal's one rate limiter: complete applications only, and the same page as every other
+    limit, not a form error."""
+    settings.ACCOUNTS_APPLY_RATE = "2/h"
+    url = reverse("accounts:apply")
+
+    def apply(ip="198.51.100.20", **changes):
+        data = {
+            **application_data,
+            "name": fake.company(),
+            "admin_email": fake.unique.email(),
+            **changes,
+        }
+        return client.post(url, data, REMOTE_ADDR=ip)
+
+    before = Organization.objects.count()
+    assert apply(name="").status_code == 200  # an incomplete form is not counted
+    assert [apply().status_code for _ in range(2)] == [302, 302]
+    refused = apply()
+
+    _assert_friendly_429(refused)
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert Organization.objects.count() == before + 2
+    assert apply(ip="198.51.100.21").status_code == 302  # another address
 
 
 def _view(request):

@@ -21,7 +21,7 @@ from referral_portal.roles import Role
 from referrals.models import Attachment, AttachmentKind, NoticeKind
 from referrals.services import store_notice
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
-from tests.routing.conftest import drain, route
+from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district, provider, receiving_user
 
 pytestmark = pytest.mark.django_db
@@ -112,13 +112,13 @@ def _state_agency():
 
 
 @pytest.fixture
-def case(settings, tmp_path):
+def case(settings, tmp_path, drain_outbox):
     """One confirmed referral with an attachment and two notices, delivered to the district."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     referrer = UserFactory(role=Role.REFERRER)
     referral = confirmed_referral(referrer=referrer)
     [delivery] = route(referral)
-    drain()
+    drain_outbox()
     attachment = Attachment(
         referral=referral,
         kind=AttachmentKind.CONSENT_FORM,

@@ -10,7 +10,8 @@ from django.core import mail
 from referral_portal.models import OutboxMessage
 from referrals import services
 from referrals.models import Referral
-from retention import drafts, holds, tasks
+from retention import drafts, tasks
+from retention import services as retention_services
 from retention.models import DraftDeletion, DraftWarning
 from tests.confirmations import helpers
 from tests.retention import cases
@@ -35,15 +36,15 @@ def draft(time_machine):
 
 
 @pytest.fixture
-def run_at(time_machine, django_capture_on_commit_callbacks):
+def run_at(time_machine, django_capture_on_commit_callbacks, drain_outbox):
     """Run the daily clean-up at `moment`, with after-commit work (file deletion) done, then
     the outbox, as a worker would."""
 
     def run(moment) -> dict[str, int]:
         time_machine.move_to(moment, tick=False)
         with django_capture_on_commit_callbacks(execute=True):
-            result = drafts.clean_up_drafts()
-        helpers.drain()
+            result = retention_services.clean_up_drafts()
+        drain_outbox()
         return result
 
     return run
@@ -151,7 +152,9 @@ def test_a_draft_is_never_deleted_without_the_full_warning(time_machine, draft, 
 
 
 def test_a_draft_under_legal_hold_is_neither_warned_nor_deleted(time_machine, draft, run_at):
-    holds.place_legal_hold(referral=draft, actor=helpers.administrator(), reason="Subpoena")
+    retention_services.place_legal_hold(
+        referral=draft, actor=helpers.administrator(), reason="Subpoena"
+    )
 
     assert run_at(START + days(23)) == {"warned": 0, "deleted": 0}
     assert run_at(START + days(400)) == {"warned": 0, "deleted": 0}

@@ -10,7 +10,7 @@ from django.db import connection
 
 from referral_portal.fields import encrypted_fields_of
 from referrals.models import Attachment, InformationRequest, Referral, ReferralEvent
-from retention import holds, purge, tasks
+from retention import services, tasks
 from retention.models import PurgeRecord
 from tests.confirmations import helpers
 from tests.referrals import builders
@@ -38,7 +38,7 @@ def _purged(referral) -> bool:
 
 def _run_at(time_machine, moment) -> int:
     time_machine.move_to(moment, tick=False)
-    return purge.purge_due_referrals()
+    return services.purge_due_referrals()
 
 
 def test_a_withdrawn_referral_is_purged_exactly_when_its_period_ends(time_machine):
@@ -104,16 +104,17 @@ def test_a_legal_hold_stops_the_purge_until_it_is_lifted(time_machine):
     time_machine.move_to(START, tick=False)
     referral = cases.withdrawn()
     administrator = helpers.administrator()
-    holds.place_legal_hold(referral=referral, actor=administrator, reason="Litigation hold")
+    services.place_legal_hold(referral=referral, actor=administrator, reason="Litigation hold")
     end = START + days(RETENTION)
 
     assert _run_at(time_machine, end + days(365)) == 0
-    assert purge.purge_referral(referral=referral) is None  # called directly: refused too
+    # Called directly, it refuses too.
+    assert services.purge_referral(referral=referral) is None
     referral.refresh_from_db()
     assert referral.purged_at is None and referral.legal_name and referral.narrative
     assert all(cases.file_exists(a.stored_name) for a in referral.attachments.all())
 
-    holds.lift_legal_hold(referral=referral, actor=administrator, reason="Matter closed")
+    services.lift_legal_hold(referral=referral, actor=administrator, reason="Matter closed")
     assert _run_at(time_machine, end + days(366)) == 1
     assert _purged(referral)
 
@@ -210,7 +211,7 @@ def test_a_second_run_does_nothing(time_machine):
     history = referral.history.count()
 
     assert _run_at(time_machine, end + days(1)) == 0
-    assert purge.purge_referral(referral=referral) is None
+    assert services.purge_referral(referral=referral) is None
 
     assert PurgeRecord.objects.filter(referral=referral).count() == 1
     assert Referral.objects.get(pk=referral.pk).purged_at == purged_at
