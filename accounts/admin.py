@@ -66,22 +66,44 @@ def reason_action(*, service, verb: str, done: str):
     return action
 
 
-# --- organizations -------------------------------------------------------------------------
-
-
-class OrganizationChangeForm(forms.ModelForm):
+class ChangeWithReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
         label="Reason for this change", max_length=500, help_text="Kept in the audit record."
     )
 
-    class Meta:
-        model = Organization
-        fields = services.ORGANIZATION_DETAIL_FIELDS
+
+def change_form(model, fields):
+    """The change form of `model`: its `fields` and the reason for the change."""
+    return forms.modelform_factory(model, form=ChangeWithReasonForm, fields=fields)
+
+
+class ChangedWithReason:
+    """A saved change form goes through the app's update service (`update`), with the detail
+    fields that changed and the reason given, so it is checked and audited like any change."""
+
+    detail_fields: tuple[str, ...] = ()
+
+    def update(self, obj, **change):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in self.detail_fields
+        }
+        self.update(
+            obj, actor=request.user, reason=form.cleaned_data["change_reason"], changes=changes
+        )
+
+
+# --- organizations -------------------------------------------------------------------------
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    form = OrganizationChangeForm
+class OrganizationAdmin(ChangedWithReason, admin.ModelAdmin):
+    form = change_form(Organization, services.ORGANIZATION_DETAIL_FIELDS)
+    detail_fields = services.ORGANIZATION_DETAIL_FIELDS
     list_display = ("name", "kind", "county", "status", "applied_at", "verified_at")
     list_filter = ("status", "kind", "designating_agency", "county")
     search_fields = ("name", "city", "postal_code")
@@ -127,36 +149,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # referrals and history point at them; suspend instead
 
-    def save_model(self, request, obj, form, change):
-        changes = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in services.ORGANIZATION_DETAIL_FIELDS
-        }
-        services.update_organization(
-            organization=obj,
-            actor=request.user,
-            reason=form.cleaned_data["change_reason"],
-            changes=changes,
-        )
+    def update(self, obj, **change):
+        services.update_organization(organization=obj, **change)
 
 
 # --- people --------------------------------------------------------------------------------
 
 
-class PersonChangeForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        label="Reason for this change", max_length=500, help_text="Kept in the audit record."
-    )
-
-    class Meta:
-        model = User
-        fields = services.PERSON_DETAIL_FIELDS
-
-
 @admin.register(User)
-class PersonAdmin(admin.ModelAdmin):
-    form = PersonChangeForm
+class PersonAdmin(ChangedWithReason, admin.ModelAdmin):
+    form = change_form(User, services.PERSON_DETAIL_FIELDS)
+    detail_fields = services.PERSON_DETAIL_FIELDS
     list_display = ("username", "full_name", "organization", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", ("organization", admin.RelatedOnlyFieldListFilter))
     search_fields = ("username", "first_name", "last_name", "email", "organization__name")
@@ -243,18 +246,8 @@ class PersonAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: their history must stay
 
-    def save_model(self, request, obj, form, change):
-        changes = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in services.PERSON_DETAIL_FIELDS
-        }
-        services.update_person(
-            person=obj,
-            actor=request.user,
-            reason=form.cleaned_data["change_reason"],
-            changes=changes,
-        )
+    def update(self, obj, **change):
+        services.update_person(person=obj, **change)
 
     def save_related(self, request, form, formsets, change):
         pass  # no inline or many-to-many data here; groups follow the role (accounts/roles.py)

@@ -18,6 +18,11 @@ from referral_portal.roles import Role
 
 from .models import Invitation, Organization, User
 from .security_keys import has_security_key, must_sign_in_with_security_key
+from .services import (
+    ORGANIZATION_CONTACT_FIELDS,
+    ORGANIZATION_DESIGNATION_FIELDS,
+    ORGANIZATION_DETAIL_FIELDS,
+)
 from .usernames import assigned_username
 
 PHONE = re.compile(r"^[0-9 ()+.\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
@@ -66,14 +71,19 @@ def _one_time_code(field, *, label: str, help_text: str) -> None:
     field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false"})
 
 
+def _sign_in_code(field) -> None:
+    """The code asked for at sign-in and again before a sensitive change."""
+    _one_time_code(
+        field,
+        label="Code",
+        help_text="The 6 digits your authenticator app shows now, or a recovery code.",
+    )
+
+
 class PortalAuthenticateForm(AuthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _one_time_code(
-            self.fields["code"],
-            label="Code",
-            help_text="The 6 digits your authenticator app shows now, or a recovery code.",
-        )
+        _sign_in_code(self.fields["code"])
         # Roles in MFA_REQUIRE_WEBAUTHN_FOR_ROLES sign in with their key once they have one.
         self.security_key_only = must_sign_in_with_security_key(self.user)
 
@@ -96,11 +106,7 @@ class PortalAuthenticateWebAuthnForm(AuthenticateWebAuthnForm):
 class PortalReauthenticateForm(ReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _one_time_code(
-            self.fields["code"],
-            label="Code",
-            help_text="The 6 digits your authenticator app shows now, or a recovery code.",
-        )
+        _sign_in_code(self.fields["code"])
 
 
 class PortalActivateTOTPForm(ActivateTOTPForm):
@@ -129,10 +135,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name", "kind", "county", "street_address", "city", "postal_code", "phone",
-            "designating_agency", "designation_date",
-        ]  # fmt: skip
+        fields = ORGANIZATION_DETAIL_FIELDS
         labels = {
             "name": "Organization name",
             "kind": "Kind of organization",
@@ -161,24 +164,14 @@ class ApplicationForm(forms.ModelForm):
         self.fields["admin_phone"].widget.attrs["autocomplete"] = "tel"
         self.helper = inline_helper()
         self.helper.layout = Layout(
-            Fieldset(
-                "Your organization",
-                "name",
-                "kind",
-                "county",
-                "street_address",
-                "city",
-                "postal_code",
-                "phone",
-            ),
+            Fieldset("Your organization", *ORGANIZATION_CONTACT_FIELDS),
             Fieldset(
                 "Designation (providers only)",
                 HTML(
                     '<p class="form-text">Law-enforcement agencies and district attorneys '
                     "leave these empty.</p>"
                 ),
-                "designating_agency",
-                "designation_date",
+                *ORGANIZATION_DESIGNATION_FIELDS,
             ),
             Fieldset(
                 "Who will administer the account",

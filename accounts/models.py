@@ -129,6 +129,16 @@ class Organization(FSMModelMixin, models.Model):
         self.status_reason = reason
 
     @property
+    def is_provider(self) -> bool:
+        """A social or legal services provider (refers only with written consent)."""
+        return self.kind in self.PROVIDER_KINDS
+
+    @property
+    def is_police(self) -> bool:
+        """A law-enforcement agency or a district attorney's office."""
+        return self.kind in self.POLICE_KINDS
+
+    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 

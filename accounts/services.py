@@ -9,6 +9,7 @@ writes. Errors meant for the person on screen are `AccountRuleError` with a plai
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -80,6 +81,13 @@ def _audit(action, *, actor=None, organization=None, subject=None, invitation=No
     )
 
 
+def _audit_person(action, person, *, actor=None, reason=""):
+    """An audit event about a person, filed under their organization."""
+    return _audit(
+        action, actor=actor, organization=person.organization, subject=person, reason=reason
+    )
+
+
 def _require_administrator(actor):
     if not policy.is_acting_administrator(actor):
         raise AccountRuleError("Only an administrator can do this.")
@@ -146,7 +154,7 @@ def decide_organization(*, organization: Organization, actor, decision: str, rea
             )
         if (
             step.to_status == Status.VERIFIED
-            and organization.kind in Organization.PROVIDER_KINDS
+            and organization.is_provider
             and not (organization.designating_agency and organization.designation_date)
         ):
             raise AccountRuleError(
@@ -177,31 +185,16 @@ def decide_organization(*, organization: Organization, actor, decision: str, rea
     return organization
 
 
-def verify_organization(*, organization, actor, reason):
-    return decide_organization(
-        organization=organization, actor=actor, decision="verify", reason=reason
-    )
+# One service per decision, each `decide_organization` with its decision fixed.
+verify_organization = partial(decide_organization, decision="verify")
+decline_organization = partial(decide_organization, decision="decline")
+suspend_organization = partial(decide_organization, decision="suspend")
+reinstate_organization = partial(decide_organization, decision="reinstate")
 
 
-def decline_organization(*, organization, actor, reason):
-    return decide_organization(
-        organization=organization, actor=actor, decision="decline", reason=reason
-    )
-
-
-def suspend_organization(*, organization, actor, reason):
-    return decide_organization(
-        organization=organization, actor=actor, decision="suspend", reason=reason
-    )
-
-
-def reinstate_organization(*, organization, actor, reason):
-    return decide_organization(
-        organization=organization, actor=actor, decision="reinstate", reason=reason
-    )
-
-
-ORGANIZATION_DETAIL_FIELDS = (
+# The details an administrator may correct: where and how to reach the organization, and (for
+# providers) its designation. The application form asks for the same fields.
+ORGANIZATION_CONTACT_FIELDS = (
     "name",
     "kind",
     "county",
@@ -209,9 +202,9 @@ ORGANIZATION_DETAIL_FIELDS = (
     "city",
     "postal_code",
     "phone",
-    "designating_agency",
-    "designation_date",
 )
+ORGANIZATION_DESIGNATION_FIELDS = ("designating_agency", "designation_date")
+ORGANIZATION_DETAIL_FIELDS = (*ORGANIZATION_CONTACT_FIELDS, *ORGANIZATION_DESIGNATION_FIELDS)
 
 
 def update_organization(*, organization: Organization, actor, reason: str, changes: dict):
@@ -411,13 +404,7 @@ def deactivate_person(*, person: User, actor, reason: str) -> User:
         person.deactivated_reason = reason
         person.save(update_fields=["is_active", "deactivated_reason"])
         _end_sessions_of([person])
-        _audit(
-            Action.PERSON_DEACTIVATED,
-            actor=actor,
-            organization=person.organization,
-            subject=person,
-            reason=reason,
-        )
+        _audit_person(Action.PERSON_DEACTIVATED, person, actor=actor, reason=reason)
     return person
 
 
@@ -431,13 +418,7 @@ def reactivate_person(*, person: User, actor, reason: str) -> User:
         person.deactivated_reason = ""
         person.reactivated_at = timezone.now()
         person.save(update_fields=["is_active", "deactivated_reason", "reactivated_at"])
-        _audit(
-            Action.PERSON_REACTIVATED,
-            actor=actor,
-            organization=person.organization,
-            subject=person,
-            reason=reason,
-        )
+        _audit_person(Action.PERSON_REACTIVATED, person, actor=actor, reason=reason)
     return person
 
 
@@ -445,11 +426,10 @@ def end_sessions(*, person: User, actor, reason: str = "") -> int:
     with transaction.atomic():
         person = _locked_person(person, actor)
         ended = _end_sessions_of([person])
-        _audit(
+        _audit_person(
             Action.SESSIONS_ENDED,
+            person,
             actor=actor,
-            organization=person.organization,
-            subject=person,
             reason=(reason or "").strip() or f"{ended} session(s) ended",
         )
     return ended
@@ -465,12 +445,7 @@ def release_lockout(*, person: User, actor) -> int:
         transaction.on_commit(
             lambda: signin_delays.clear_authenticator_code_limit(person), robust=True
         )
-        _audit(
-            Action.LOCKOUT_RELEASED,
-            actor=actor,
-            organization=person.organization,
-            subject=person,
-        )
+        _audit_person(Action.LOCKOUT_RELEASED, person, actor=actor)
     return removed
 
 
@@ -484,13 +459,7 @@ def reset_authenticator(*, person: User, actor, reason: str) -> int:
         person = _locked_person(person, actor)
         removed, _ = Authenticator.objects.filter(user=person).delete()
         _end_sessions_of([person])
-        _audit(
-            Action.AUTHENTICATOR_RESET,
-            actor=actor,
-            organization=person.organization,
-            subject=person,
-            reason=reason,
-        )
+        _audit_person(Action.AUTHENTICATOR_RESET, person, actor=actor, reason=reason)
     return removed
 
 
@@ -536,11 +505,10 @@ def update_person(*, person: User, actor, reason: str, changes: dict) -> User:
         if {"role", "organization"} & set(changed):
             # What the person may see changed: make them sign in again.
             _end_sessions_of([locked])
-        _audit(
+        _audit_person(
             Action.PERSON_UPDATED,
+            locked,
             actor=actor,
-            organization=locked.organization,
-            subject=locked,
             reason=f"{reason} (changed: {', '.join(changed)})",
         )
     return locked
@@ -567,11 +535,6 @@ def disable_inactive_accounts(*, now=None) -> int:
             person.deactivated_reason = reason
             person.save(update_fields=["is_active", "deactivated_reason"])
             _end_sessions_of([person])
-            _audit(
-                Action.PERSON_DISABLED_INACTIVE,
-                organization=person.organization,
-                subject=person,
-                reason=reason,
-            )
+            _audit_person(Action.PERSON_DISABLED_INACTIVE, person, reason=reason)
             disabled += 1
     return disabled

@@ -6,7 +6,7 @@ referral_portal/access.py ("confirmations:break_glass", administrators only)."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from referral_portal import times
@@ -16,7 +16,7 @@ from referrals import break_glass
 from . import selectors
 from .choices import QUEUE_STATUSES
 from .forms import BreakGlassForm
-from .views import permissions
+from .views import form_page, permissions
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,5 +59,4 @@ def break_glass_page(request, public_id):
         "in_queue": referral.status in QUEUE_STATUSES,
         **permissions(request.user, referral),
     }
-    status = 400 if form.errors else 200
-    return render(request, "confirmations/break_glass.html", context, status=status)
+    return form_page(request, "confirmations/break_glass.html", context)

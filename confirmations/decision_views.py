@@ -16,7 +16,7 @@ from .choices import DecisionStage
 from .forms import AppealForm, ConfirmForm, DeclineForm, UpholdForm
 from .models import Consultation, Decision
 from .services import ReviewRefused, awaits_appeal_decision
-from .views import CONFLICTS, back_to_case, not_now, permissions, refused
+from .views import CONFLICTS, back_to_case, form_page, not_now, permissions, refused
 
 
 def _may_decide(request, referral) -> bool:
@@ -106,12 +106,8 @@ def confirm(request, public_id):
             + decisions.person_translations(referral, decision, proposal=proposal),
         }
         return render(request, "confirmations/confirm_preview.html", context)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "confirmations/confirm.html",
-        _decision_context(request, referral, form),
-        status=status,
+    return form_page(
+        request, "confirmations/confirm.html", _decision_context(request, referral, form)
     )
 
 
@@ -168,12 +164,8 @@ def decline(request, public_id):
             + decisions.person_translations(referral, decision, upheld=on_appeal),
         }
         return render(request, "confirmations/decline_preview.html", context)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "confirmations/decline.html",
-        _decision_context(request, referral, form),
-        status=status,
+    return form_page(
+        request, "confirmations/decline.html", _decision_context(request, referral, form)
     )
 
 
@@ -202,6 +194,5 @@ def appeal(request, public_id):
                 "reviewer will decide it.",
             )
             return redirect("referrals:detail", public_id=referral.public_id)
-    status = 400 if form.errors else 200
     context = {"referral": referral, "form": form, "last_day": last_day}
-    return render(request, "confirmations/appeal.html", context, status=status)
+    return form_page(request, "confirmations/appeal.html", context)

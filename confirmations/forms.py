@@ -50,6 +50,17 @@ def _text(label, *, required=True, help_text="", rows=5, message="") -> forms.Ch
     )
 
 
+def _reasons(label, choices, *, help_text) -> forms.MultipleChoiceField:
+    """Checkboxes of reasons, at least one of them."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+        error_messages={"required": "Choose at least one reason."},
+    )
+
+
 class VersionedForm(forms.Form):
     """Carries the referral's version from the page, so a stale form is refused."""
 
@@ -169,12 +180,8 @@ class ReassignForm(forms.Form):
 
 # --- requests, consultation, extension ----------------------------------------------------------
 class InformationRequestForm(VersionedForm):
-    reasons = forms.MultipleChoiceField(
-        label="What is missing or unclear?",
-        choices=Reason.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Choose all that apply.",
-        error_messages={"required": "Choose at least one reason."},
+    reasons = _reasons(
+        "What is missing or unclear?", Reason.choices, help_text="Choose all that apply."
     )
     message = _text(
         "Message to the referrer",
@@ -331,12 +338,10 @@ class ConfirmForm(VersionedForm):
 
 
 class DeclineForm(VersionedForm):
-    reasons = forms.MultipleChoiceField(
-        label="Reasons",
-        choices=DeclineReason.choices,
-        widget=forms.CheckboxSelectMultiple,
+    reasons = _reasons(
+        "Reasons",
+        DeclineReason.choices,
         help_text="Choose all that apply. They appear on the notice of decline.",
-        error_messages={"required": "Choose at least one reason."},
     )
     note = _text(
         "Explanation for the referring organization",

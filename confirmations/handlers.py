@@ -33,6 +33,18 @@ def _referrers(referral) -> list[str]:
     )
 
 
+def _tell_referrers(template: str, referral) -> None:
+    """An e-mail to the referrers with the reference number and a link to the referral."""
+    mail.send(
+        template,
+        {
+            "reference": referral.reference,
+            "link": mail.link("referrals:detail", referral.public_id),
+        },
+        _referrers(referral),
+    )
+
+
 def _supervisors():
     return (
         User.objects.filter(role=Role.STATE_SUPERVISOR, is_active=True)
@@ -47,28 +59,14 @@ def information_requested(request: str) -> None:
         public_id=request
     )
     referral = information_request.referral
-    mail.send(
-        "confirmations/email/information_requested",
-        {
-            "reference": referral.reference,
-            "link": mail.link("referrals:detail", referral.public_id),
-        },
-        _referrers(referral),
-    )
+    _tell_referrers("confirmations/email/information_requested", referral)
 
 
 @outbox.handler(decisions.DECIDED)
 def decided(decision: str) -> None:
     decision = Decision.objects.select_related("referral__submitted_by").get(public_id=decision)
     referral = decision.referral
-    mail.send(
-        "confirmations/email/decided",
-        {
-            "reference": referral.reference,
-            "link": mail.link("referrals:detail", referral.public_id),
-        },
-        _referrers(referral),
-    )
+    _tell_referrers("confirmations/email/decided", referral)
 
 
 @outbox.handler(decisions.APPEAL_FILED)

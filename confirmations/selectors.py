@@ -3,7 +3,8 @@ and a referral they may not see is a 404 (referrals.selectors decides)."""
 
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,11 +13,12 @@ from referral_portal.audit import viewers_of
 from referral_portal.business_days import time_left
 from referral_portal.roles import STATE_TEAM, in_role_set
 from referrals import selectors as referral_selectors
+from referrals.break_glass import BreakGlassGrant, is_active
 from referrals.models import INFORMATION_PROVIDED, QUEUE_ORDER, Referral, Status
 from routing.selectors import deliveries_of_referral
 
-from .choices import QUEUE_STATUSES
-from .models import Appeal, Decision
+from .choices import QUEUE_STATUSES, DecisionStage
+from .models import Extension
 from .services import in_queue, open_clock_pause
 
 QUEUE_COLUMNS = (
@@ -119,10 +121,10 @@ def with_time_left(rows, now: datetime) -> list:
 
 
 # --- the case page -------------------------------------------------------------------------------
-def case_for(user, public_id) -> Referral:
+def _cases(user) -> QuerySet[Referral]:
     if not may_review(user):
         raise Http404("No such referral")
-    return get_object_or_404(
+    return (
         referral_selectors.referrals_visible_to(user)
         .exclude(status=Status.DRAFT)
         .select_related(
@@ -132,7 +134,56 @@ def case_for(user, public_id) -> Referral:
             "submitted_by",
             "created_by",
         )
-        .annotate(clock_paused=open_clock_pause()),
+        .annotate(clock_paused=open_clock_pause())
+    )
+
+
+def case_for(user, public_id) -> Referral:
+    return get_object_or_404(_cases(user), public_id=public_id)
+
+
+# The case page reads in its referral query what is at most one row (a decision per stage, the
+# appeal), the trafficking counties' names, and whether the lists that are usually empty have
+# anything at all, so its number of statements has a fixed maximum (issue 13).
+DECISIONS = {"initial_decision": DecisionStage.INITIAL, "appeal_decision": DecisionStage.APPEAL}
+DECISION_RELATED = ("decided_by", "county_of_residence")
+
+
+def _linked(referral_field: str, other_field: str) -> QuerySet:
+    return Referral.possible_duplicates.through.objects.filter(
+        **{referral_field: OuterRef("pk")}
+    ).values(other_field)
+
+
+def case_page_for(user, public_id) -> Referral:
+    """The referral for the case page (case_for, with the rows above)."""
+    decisions = {
+        name: FilteredRelation("decisions", condition=Q(decisions__stage=stage))
+        for name, stage in DECISIONS.items()
+    }
+    county_names = Referral.trafficking_counties.through.objects.filter(
+        referral=OuterRef("pk")
+    ).values("county__name")
+    return get_object_or_404(
+        _cases(user)
+        .annotate(**decisions)
+        .select_related(
+            *(
+                f"{name}__{field}"
+                for name in DECISIONS
+                for field in ("decided_by", "county_of_residence")
+            ),
+            "decline_appeal__filed_by",
+            "decline_appeal__declined_by",
+            "decline_appeal__decided_by",
+        )
+        .annotate(
+            county_names=ArraySubquery(county_names.order_by("county__name")),
+            has_duplicates=Exists(_linked("from_referral", "to_referral"))
+            | Exists(_linked("to_referral", "from_referral")),
+            has_extensions=Exists(Extension.objects.filter(referral=OuterRef("pk"))),
+            has_break_glass_grants=Exists(BreakGlassGrant.objects.filter(referral=OuterRef("pk"))),
+        ),
         public_id=public_id,
     )
 
@@ -182,21 +233,34 @@ def possible_duplicates(referral: Referral) -> list[Referral]:
     """Referrals of the same person by blind index (both directions), reference and status
     only."""
     columns = ("public_id", "reference", "status", "submitted_at")
-    earlier = referral.possible_duplicates.only(*columns)
-    later = referral.later_possible_duplicates.only(*columns)
-    return sorted({r.pk: r for r in [*earlier, *later]}.values(), key=lambda r: r.submitted_at or 0)
+    linked = Q(possible_duplicates=referral) | Q(later_possible_duplicates=referral)
+    return list(
+        Referral.objects.filter(pk__in=Referral.objects.filter(linked).values("pk"))
+        .only(*columns)
+        .order_by(F("submitted_at").asc(nulls_first=True), "id")
+    )
+
+
+def _appeal(referral: Referral):
+    try:
+        return referral.decline_appeal
+    except Referral.decline_appeal.RelatedObjectDoesNotExist:
+        return None
 
 
 def case_context(user, referral: Referral, now: datetime | None = None) -> dict:
+    """What the case page shows, for a referral from case_page_for: one query per list, and
+    none for a usually-empty list its referral query found empty."""
     now = now or timezone.now()
-    decisions = list(
-        Decision.objects.filter(referral=referral).select_related(
-            "decided_by", "county_of_residence"
-        )
+    decisions = [getattr(referral, name, None) for name in DECISIONS]  # None: not decided
+    grants = (
+        list(referral.break_glass_grants.select_related("granted_to"))
+        if referral.has_break_glass_grants
+        else []
     )
     return {
         "referral": referral,
-        "counties": referral.trafficking_counties.all(),
+        "counties": referral.county_names,
         "attachments": referral.attachments.select_related("information_request"),
         "notices": referral_selectors.notices_visible_to(user, referral),
         "events": referral_selectors.timeline_for(user, referral),
@@ -204,15 +268,22 @@ def case_context(user, referral: Referral, now: datetime | None = None) -> dict:
             "requested_by", "responded_by"
         ),
         "consultations": referral.consultations.select_related("recorded_by"),
-        "extensions": referral.extensions.select_related("granted_by"),
-        "decisions": decisions,
-        "appeal": Appeal.objects.filter(referral=referral)
-        .select_related("filed_by", "declined_by", "decided_by")
-        .first(),
-        "duplicates": possible_duplicates(referral),
+        "extensions": referral.extensions.select_related("granted_by")
+        if referral.has_extensions
+        else [],
+        "decisions": [decision for decision in decisions if decision is not None],
+        "appeal": _appeal(referral),
+        "duplicates": possible_duplicates(referral) if referral.has_duplicates else [],
         "deliveries": deliveries_of_referral(referral),
         "viewers": viewers_of(referral.public_id),
-        "break_glass_grants": referral.break_glass_grants.select_related("granted_to"),
+        "break_glass_grants": grants,
+        # The administrator's own grant, the one that lets them see the page (break_glass
+        # .active_grant, read from the grants above).
+        "break_glass": max(
+            (grant for grant in grants if is_active(grant, user, now)),
+            key=lambda grant: grant.expires_at,
+            default=None,
+        ),
         "time_left": time_left(referral.due_at, now, paused=referral.clock_paused)
         if in_queue(referral)
         else None,

@@ -6,14 +6,12 @@ are in decision_views.py."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition
 
 from referral_portal.audit import AccessLog, record_access
-from referrals import break_glass
 
 from . import decisions, selectors, services
 from .forms import (
@@ -59,6 +57,25 @@ def _error_text(referral, error) -> str:
 def refused(request, referral, error) -> object:
     messages.error(request, _error_text(referral, error))
     return back_to_case(referral)
+
+
+def form_page(request, template: str, context: dict):
+    """A page with a form: 400 when the form was sent with errors."""
+    status = 400 if context["form"].errors else 200
+    return render(request, template, context, status=status)
+
+
+def act_on_case(request, referral, form, *, act, done: str, template: str, **context):
+    """The flow of a form on a case: a valid POST calls `act` with the cleaned data, then goes
+    back to the case with `done` (or with why it was refused); otherwise the form page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except (ReviewRefused, *CONFLICTS) as error:
+            return refused(request, referral, error)
+        messages.success(request, done)
+        return back_to_case(referral)
+    return form_page(request, template, {"referral": referral, "form": form, **context})
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -137,12 +154,11 @@ def permissions(user, referral) -> dict:
 
 @require_GET
 def case(request, public_id):
-    with transaction.atomic():
-        referral = selectors.case_for(request.user, public_id)
-        record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL, referral=referral)
+    referral = selectors.case_page_for(request.user, public_id)
+    # One statement on its own: the page is not shown if the row cannot be written.
+    record_access(request=request, action=AccessLog.Action.VIEW_REFERRAL, referral=referral)
     context = selectors.case_context(request.user, referral)
     context.update(permissions(request.user, referral))
-    context["break_glass"] = break_glass.active_grant(request.user, referral)
     context["appeal_open_until"] = decisions.appeal_open_until(referral)
     return render(request, "confirmations/case.html", context)
 
@@ -188,13 +204,12 @@ def reassign(request, public_id):
             return back_after_assignment(request, referral)
         messages.success(request, f"Referral {referral.reference} is reassigned.")
         return back_after_assignment(request, referral)
-    status = 400 if form.errors else 200
     context = {
         "referral": referral,
         "form": form,
         "case_open": selectors.may_open_case(request.user, referral),
     }
-    return render(request, "confirmations/reassign.html", context, status=status)
+    return form_page(request, "confirmations/reassign.html", context)
 
 
 # --- requests for information, consultation, extension ------------------------------------------
@@ -204,28 +219,21 @@ def request_information(request, public_id):
     if not permissions(request.user, referral)["may_request_information"]:
         return not_now(request, referral, "request information about")
     form = InformationRequestForm(request.POST or None, initial={"version": referral.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_information(
-                referral=referral,
-                reviewer=request.user,
-                reasons=form.cleaned_data["reasons"],
-                message=form.cleaned_data["message"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ReviewRefused, *CONFLICTS) as error:
-            return refused(request, referral, error)
-        messages.success(
-            request, f"Your request is sent. The referrer of {referral.reference} is told."
-        )
-        return back_to_case(referral)
-    status = 400 if form.errors else 200
-    context = {
-        "referral": referral,
-        "form": form,
-        "pause_clock": settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION,
-    }
-    return render(request, "confirmations/request_information.html", context, status=status)
+    return act_on_case(
+        request,
+        referral,
+        form,
+        act=lambda data: services.request_information(
+            referral=referral,
+            reviewer=request.user,
+            reasons=data["reasons"],
+            message=data["message"],
+            expected_version=data["version"],
+        ),
+        done=f"Your request is sent. The referrer of {referral.reference} is told.",
+        template="confirmations/request_information.html",
+        pause_clock=settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,18 +243,16 @@ def consultation(request, public_id):
         return not_now(request, referral, "record a consultation about")
     initial = {"consulted_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = ConsultationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_consultation(
-                referral=referral, reviewer=request.user, **form.cleaned_data
-            )
-        except (ReviewRefused, *CONFLICTS) as error:
-            return refused(request, referral, error)
-        messages.success(request, "The consultation is recorded.")
-        return back_to_case(referral)
-    status = 400 if form.errors else 200
-    context = {"referral": referral, "form": form}
-    return render(request, "confirmations/consultation.html", context, status=status)
+    return act_on_case(
+        request,
+        referral,
+        form,
+        act=lambda data: services.record_consultation(
+            referral=referral, reviewer=request.user, **data
+        ),
+        done="The consultation is recorded.",
+        template="confirmations/consultation.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,19 +265,17 @@ def extension(request, public_id):
         initial={"version": referral.version},
         current_due_at=referral.due_at,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.extend_deadline(
-                referral=referral,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                new_due_date=form.cleaned_data["new_due_date"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ReviewRefused, *CONFLICTS) as error:
-            return refused(request, referral, error)
-        messages.success(request, "The new due date is set.")
-        return back_to_case(referral)
-    status = 400 if form.errors else 200
-    context = {"referral": referral, "form": form}
-    return render(request, "confirmations/extension.html", context, status=status)
+    return act_on_case(
+        request,
+        referral,
+        form,
+        act=lambda data: services.extend_deadline(
+            referral=referral,
+            actor=request.user,
+            reason=data["reason"],
+            new_due_date=data["new_due_date"],
+            expected_version=data["version"],
+        ),
+        done="The new due date is set.",
+        template="confirmations/extension.html",
+    )

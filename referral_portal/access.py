@@ -181,6 +181,8 @@ RULES: dict[str, Rule] = {
     # everyone signed in may open a scorecard, and reports.scorecards lets each organization
     # see only its own (another organization's id: 404). State staff see any.
     "reports:statistics": only(STATE_TEAM),
+    # "Bring up to date now" on the statistics page (POST, rate limited: reports.views).
+    "reports:refresh": only(STATE_TEAM),
     "reports:cases": only(STATE_TEAM),
     "reports:export": only(STATE_TEAM),
     "reports:task_force": only(STATE_TEAM),

@@ -92,6 +92,15 @@ def active_grants(user) -> models.QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.filter(granted_to=user, expires_at__gt=timezone.now())
 
 
+def is_active(grant: BreakGlassGrant, user, now=None) -> bool:
+    """Whether a grant already read is one of active_grants(user)."""
+    return (
+        may_break_glass(user)
+        and grant.granted_to_id == user.pk
+        and grant.expires_at > (now or timezone.now())
+    )
+
+
 def active_grant(user, referral) -> BreakGlassGrant | None:
     return active_grants(user).filter(referral=referral).order_by("-expires_at").first()
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from accounts.models import Organization, User
+from accounts.models import User
 from referral_portal.models import County
 
 from . import services
@@ -47,7 +47,7 @@ def _fill(referral: Referral, fake: Faker, spec) -> None:
     today = timezone.localdate()
     organization = referral.organization
     referral.first_encounter_date = today - datetime.timedelta(days=fake.random_int(3, 40))
-    if organization.kind in Organization.PROVIDER_KINDS:
+    if organization.is_provider:
         referral.consent_given_by = ConsentGivenBy.PERSON
         referral.consent_date = referral.first_encounter_date + datetime.timedelta(days=1)
         referral.consent_scopes = [

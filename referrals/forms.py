@@ -81,7 +81,7 @@ class ReferrerStep(StepForm):
 
     @property
     def is_provider(self) -> bool:
-        return self.organization.kind in self.organization.PROVIDER_KINDS
+        return self.organization.is_provider
 
     def fields_required_to_submit(self) -> set[str]:
         # Only a provider needs the person's written consent to refer.
@@ -381,7 +381,7 @@ class TraffickingStep(StepForm):
 
     @property
     def is_police(self) -> bool:
-        return self.organization.kind in self.organization.POLICE_KINDS
+        return self.organization.is_police
 
     def fields_required_to_submit(self) -> set[str]:
         return {*self.required_to_submit, *(self.police_fields if self.is_police else ())}
@@ -493,6 +493,9 @@ def checked_step(step: type[StepForm], referral: Referral) -> StepForm:
     """The step bound to the stored referral, validated with the submission rules."""
     data = stored_data(step(referral=referral))
     form = step(data=data, referral=referral, complete=True)
+    # What is stored already meets every database constraint (PostgreSQL enforced them when
+    # each step was saved); asking again costs a query per constraint on every review page.
+    form.validate_unique = form.validate_constraints = lambda: None
     form.is_valid()
     return form
 

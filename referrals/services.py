@@ -99,7 +99,7 @@ def start_draft(*, user) -> Referral:
         raise PermissionDenied("this organization cannot refer")
     with transaction.atomic():
         referral = Referral(organization=user.organization, created_by=user)
-        if user.organization.kind in user.organization.POLICE_KINDS:
+        if user.organization.is_police:
             referral.law_enforcement_agency = user.organization.name
         referral.save()
         record_event(referral=referral, actor=user, kind=EventKind.CREATED)

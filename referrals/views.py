@@ -161,29 +161,27 @@ def answer(request, public_id, request_id):
     )
 
 
+def _recorded_download(request, stored, response, action):
+    """A download of an attachment or a notice, recorded by its kind (never its name)."""
+    record_access(
+        request=request,
+        action=action,
+        referral=stored.referral,
+        obj=stored,
+        detail=f"kind={stored.kind}",
+    )
+    return response
+
+
 @require_GET
 def attachment_download(request, attachment_id):
     attachment = selectors.attachment_for(request.user, attachment_id)
     response = downloads.attachment_response(attachment)
-    record_access(
-        request=request,
-        action=AccessLog.Action.DOWNLOAD_ATTACHMENT,
-        referral=attachment.referral,
-        obj=attachment,
-        detail=f"kind={attachment.kind}",
-    )
-    return response
+    return _recorded_download(request, attachment, response, AccessLog.Action.DOWNLOAD_ATTACHMENT)
 
 
 @require_GET
 def notice_download(request, notice_id):
     notice = selectors.notice_for(request.user, notice_id)
     response = downloads.notice_response(notice)
-    record_access(
-        request=request,
-        action=AccessLog.Action.DOWNLOAD_NOTICE,
-        referral=notice.referral,
-        obj=notice,
-        detail=f"kind={notice.kind}",
-    )
-    return response
+    return _recorded_download(request, notice, response, AccessLog.Action.DOWNLOAD_NOTICE)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -181,6 +182,8 @@ def review(request, public_id):
         else:
             return redirect("referrals:submitted", public_id=referral.public_id)
         referral.refresh_from_db()
+    # Read once for the checked steps and the summary, not once for each.
+    prefetch_related_objects([referral], "trafficking_counties")
     problems = submission_problems(referral)
     problem_links = [
         {
@@ -199,7 +202,7 @@ def review(request, public_id):
         "review",
         problems=problem_links,
         attachments=referral.attachments.all(),
-        counties=referral.trafficking_counties.all(),
+        counties=referral.trafficking_counties.all(),  # prefetched above
         business_days=settings.REFERRAL_DECISION_BUSINESS_DAYS,
     )
     return render(request, "referrals/wizard/review.html", context, status=status)

@@ -34,12 +34,15 @@ SUPPRESSION_RULE = (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def preamble(stats: Statistics, table: Table) -> list[list[str]]:
-    """What the file is: its title, when it was made, the filters, and the suppression rule."""
+def preamble(stats: Statistics, table: Table, as_of: str) -> list[list[str]]:
+    """What the file is: its title, when it was made and when its figures were computed (the
+    page it came from says the same: reports/freshness.py), the filters, and the suppression
+    rule."""
     made = times.when(timezone.now())
     return [
         [f"New York State victim confirmation: {table.title}"],
         ["Produced", made],
+        ["Figures as of", as_of],
         *([label, value] for label, value in stats.filters.described()),
         ["Suppression", SUPPRESSION_RULE],
         *([["Note", table.note]] if table.note else []),
@@ -52,8 +55,8 @@ def filename(table: Table, stats: Statistics, extension: str) -> str:
     return f"victim-confirmation-{table.slug}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.{extension}"
 
 
-def csv_export(stats: Statistics, table: Table):
-    rows = [*preamble(stats, table), *released_rows(stats, table)]
+def csv_export(stats: Statistics, table: Table, as_of: str):
+    rows = [*preamble(stats, table, as_of), *released_rows(stats, table)]
     return csv_response(filename(table, stats, "csv"), rows[0], rows[1:])
 
 
@@ -61,11 +64,11 @@ def _typed(text: str):
     return int(text) if text.isdigit() else safe_cell(text)
 
 
-def xlsx_export(stats: Statistics, table: Table) -> HttpResponse:
+def xlsx_export(stats: Statistics, table: Table, as_of: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = table.slug[:31]
-    top = preamble(stats, table)
+    top = preamble(stats, table, as_of)
     for row in top:
         sheet.append([safe_cell(value) for value in row])
     sheet["A1"].font = Font(bold=True)
@@ -123,7 +126,7 @@ def _pdf_chart(chart) -> Drawing:
     return drawing
 
 
-def task_force_pdf(stats: Statistics, year: int) -> HttpResponse:
+def task_force_pdf(stats: Statistics, year: int, as_of: str) -> HttpResponse:
     styles = getSampleStyleSheet()
     out = BytesIO()
     document = SimpleDocTemplate(
@@ -139,8 +142,8 @@ def task_force_pdf(stats: Statistics, year: int) -> HttpResponse:
         Paragraph(f"Human-trafficking victim confirmation in New York State, {year}",
                   styles["Title"]),
         Paragraph("Report to the Interagency Task Force on Human Trafficking", styles["Heading2"]),
-        Paragraph(escape(f"Period: {stats.filters.period_label}. Produced "
-                         f"{timezone.localtime():%B %-d, %Y}."), styles["BodyText"]),
+        Paragraph(escape(f"Period: {stats.filters.period_label}. Figures as of {as_of}. "
+                         f"Produced {timezone.localtime():%B %-d, %Y}."), styles["BodyText"]),
         Paragraph(escape(SUPPRESSION_RULE), styles["BodyText"]),
         Spacer(1, 12),
     ]  # fmt: skip

@@ -5,17 +5,21 @@ figures modules, render. Who may open which URL is in referral_portal/access.py.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from referral_portal.audit import AccessAction, record_access
+from referral_portal.ratelimits import rate_limited
 
-from . import exports, loop, scorecards
+from . import exports, freshness, loop, scorecards
 from .filters import ReportFilterForm, ReportFilters
-from .statistics import statistics as compute_statistics
 
 EXPORT_FORMATS = {"csv": exports.csv_export, "xlsx": exports.xlsx_export}
 DRILL_PARAMETERS = ("scope", "measure", "page")
 CASES_PER_PAGE = 100
+# "Bring up to date now": each press computes a year's figures (about a second at scale).
+REFRESH_RATE = "20/h"
 
 
 def _filter_query(request) -> str:
@@ -26,15 +30,27 @@ def _filter_query(request) -> str:
 
 
 def statistics_page(request):
+    """The figures as of at most REPORTS_FIGURES_MAX_AGE_SECONDS ago (reports/freshness.py)."""
     form = ReportFilterForm(request.GET or None)
-    stats = compute_statistics(form.filters())
+    figures = freshness.statistics(form.filters())
+    stats = figures.value
     tables = [(table, stats.exact(table)) for table in stats.tables]
     return render(request, "reports/statistics.html", {
-        "form": form, "stats": stats, "filters": stats.filters, "tables": tables,
+        "form": form, "figures": figures, "stats": stats, "filters": stats.filters,
+        "tables": tables,
         "charts": [(chart, table, stats.release(table)) for chart, table in stats.charts()],
         "filter_query": _filter_query(request), "measures": loop.measures(timezone.now()),
         "this_year": timezone.localdate().year,
     })  # fmt: skip
+
+
+@require_POST
+@rate_limited(key="user", rate=REFRESH_RATE, group="reports.refresh")
+def refresh(request):
+    """State staff: compute this filter set's statistics now, then show them."""
+    freshness.refresh_statistics(ReportFilterForm(request.GET or None).filters())
+    query = _filter_query(request)
+    return redirect(reverse("reports:statistics") + (f"?{query}" if query else ""))
 
 
 def cases(request):
@@ -61,7 +77,8 @@ def cases(request):
 def export(request, table, extension):
     write = EXPORT_FORMATS.get(extension)
     filters = ReportFilterForm(request.GET or None).filters()
-    stats = compute_statistics(filters)
+    figures = freshness.statistics(filters)  # the page's own figures, as of the same moment
+    stats = figures.value
     chosen = stats.table(table)
     if write is None or chosen is None:
         raise Http404
@@ -71,21 +88,21 @@ def export(request, table, extension):
         object_type="statistics",
         detail=f"table={table} format={extension} {filters.for_log()}",
     )
-    return write(stats, chosen)
+    return write(stats, chosen, figures.as_of)
 
 
 def task_force_report(request, year):
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
     filters = ReportFilterForm({"period": "year", "year": str(year)}).filters()
-    stats = compute_statistics(filters)
+    figures = freshness.statistics(filters)
     record_access(
         request=request,
         action=AccessAction.EXPORT,
         object_type="statistics",
         detail=f"task_force_report format=pdf {filters.for_log()}",
     )
-    return exports.task_force_pdf(stats, year)
+    return exports.task_force_pdf(figures.value, year, figures.as_of)
 
 
 def my_scorecard(request):
@@ -102,11 +119,10 @@ def scorecard(request, organization):
     organization, kind = scorecards.organization_for_scorecard(request.user, organization)
     form = ReportFilterForm(request.GET or None, places=False)
     filters: ReportFilters = form.filters()
-    if kind == scorecards.RECEIVING:
-        table, rows = scorecards.receiving_scorecard(organization, filters, timezone.now())
-    else:
-        table, rows = scorecards.referring_scorecard(organization, filters)
+    # Stored per organization: the organization was checked above, and is part of the key.
+    figures = freshness.scorecard(organization, kind, filters)
+    table, rows = figures.value
     return render(request, "reports/scorecard.html", {
         "organization": organization, "kind": kind, "form": form, "filters": filters,
-        "table": table, "rows": rows,
+        "table": table, "rows": rows, "figures": figures,
     })  # fmt: skip

@@ -71,3 +71,14 @@ def attempts_from(formset) -> list[tuple]:
         for form in formset
         if form.cleaned_data.get("attempted_on") and form.cleaned_data.get("method")
     ]
+
+
+def outcome_from(form, formset) -> dict:
+    """What a valid outcome form and its contact attempts report (for services.report_outcome),
+    the same from the agency's page and from the API."""
+    return {
+        "outcome": form.cleaned_data["outcome"],
+        "attempts": attempts_from(formset),
+        "transferred_to": form.cleaned_data["transferred_to"],
+        "note": form.cleaned_data["note"],
+    }

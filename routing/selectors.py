@@ -92,6 +92,6 @@ def deliveries_of_referral(referral):
     return (
         RoutingDelivery.objects.filter(referral=referral)
         .select_related("organization", "acknowledged_by")
-        .prefetch_related("outcome_reports__attempts")
+        .prefetch_related("outcome_reports")  # the case page shows each outcome and its date
         .order_by("routed_at", "id")
     )

@@ -14,7 +14,7 @@ from referrals import downloads
 from referrals.models import ConsentScope, Service
 
 from . import selectors, services
-from .forms import ContactAttemptFormSet, OutcomeForm, attempts_from
+from .forms import ContactAttemptFormSet, OutcomeForm, outcome_from
 from .models import DeliveryState
 
 PAGE_SIZE = 50
@@ -78,12 +78,7 @@ def report_outcome(request, public_id):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.report_outcome(
-                delivery=delivery,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                attempts=attempts_from(formset),
-                transferred_to=form.cleaned_data["transferred_to"],
-                note=form.cleaned_data["note"],
+                delivery=delivery, actor=request.user, **outcome_from(form, formset)
             )
         except services.OutcomeInvalid as invalid:
             for field, message in invalid.errors.items():

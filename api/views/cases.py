@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from referral_portal.audit import AccessLog
 from referrals import downloads
 from routing import selectors, services
-from routing.forms import ContactAttemptFormSet, OutcomeForm, attempts_from
+from routing.forms import ContactAttemptFormSet, OutcomeForm, outcome_from
 
 from .. import pagination, scopes
 from ..base import ApiView
@@ -146,12 +146,7 @@ class CaseOutcome(ApiView):
             raise exceptions.ValidationError(errors)
         try:
             report = services.report_outcome(
-                delivery=delivery,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                attempts=attempts_from(formset),
-                transferred_to=form.cleaned_data["transferred_to"],
-                note=form.cleaned_data["note"],
+                delivery=delivery, actor=request.user, **outcome_from(form, formset)
             )
         except services.OutcomeInvalid as invalid:
             raise exceptions.ValidationError(

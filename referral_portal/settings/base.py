@@ -418,6 +418,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.tasks.forget_old_idempotency_records",
         "schedule": 24 * 3600.0,
     },
+    # The statistics page as it opens with no filters, computed and stored every minute so the
+    # first reader after a quiet spell does not wait for it (reports/freshness.py).
+    "reports-default-statistics": {
+        "task": "reports.tasks.bring_default_statistics_up_to_date",
+        "schedule": 60.0,
+    },
 }
 # Beat may be started on every machine: one holds a PostgreSQL advisory lock and sends the
 # periodic tasks, the others wait on standby and take over if it goes (referral_portal/beat.py).
@@ -565,6 +571,11 @@ REFERRAL_DRAFT_WARNING_DAYS = env.int("REFERRAL_DRAFT_WARNING_DAYS", default=7)
 # Bearer token for /metrics and /healthz/detail (Prometheus: `authorization` in the scrape
 # config). Empty: both answer 404, as they do to a wrong or missing token.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# --- reports: statistics and scorecards (issue 14) ---
+# Seconds the statistics and scorecards are served from the cache after they were computed
+# (reports/freshness.py); each page and export says when they were. 0: computed on every request.
+REPORTS_FIGURES_MAX_AGE_SECONDS = env.int("REPORTS_FIGURES_MAX_AGE_SECONDS", default=60)
 
 # --- api: the REST API for agency systems (issue 15) ---
 # OAuth 2.0 client credentials (django-oauth-toolkit): secrets stored hashed, tokens stored as a

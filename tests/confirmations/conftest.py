@@ -1,12 +1,7 @@
 import pytest
 
 from tests.confirmations import helpers
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    """Each test stores its encrypted notices and files in its own directory."""
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+from tests.storage import _private_storage  # noqa: F401 (autouse here and below)
 
 
 @pytest.fixture

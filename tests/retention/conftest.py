@@ -1,7 +1,1 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    """Each test stores its encrypted files in its own directory."""
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+from tests.storage import _private_storage  # noqa: F401 (autouse here and below)
