@@ -31,8 +31,9 @@ class ReasonForm(forms.Form):
     )
 
 
-def reason_action(*, service, verb: str, done: str):
-    """An admin action that first asks why, then calls `service` once per selected row."""
+def reason_action(*, service, subject: str, verb: str, done: str):
+    """An admin action that first asks why, then calls `service(<subject>=row, actor=…,
+    reason=…)` once per selected row."""
 
     def action(modeladmin, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -40,7 +41,9 @@ def reason_action(*, service, verb: str, done: str):
             changed, refused = 0, []
             for obj in queryset:
                 try:
-                    service(obj, actor=request.user, reason=form.cleaned_data["reason"])
+                    service(
+                        **{subject: obj}, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     changed += 1
                 except services.AccountRuleError as error:
                     refused.append(f"{obj}: {error}")
@@ -63,6 +66,36 @@ def reason_action(*, service, verb: str, done: str):
 
     action.short_description = f"{verb} the selected…"
     action.allowed_permissions = ("change",)
+    return action
+
+
+def reason_actions(subject: str, **table):
+    """The reason actions of an admin, one per `name=(service, verb, done)`, in that order; each
+    calls its service with the selected row as `subject`."""
+    actions = []
+    for name, (service, verb, done) in table.items():
+        action = reason_action(service=service, subject=subject, verb=verb, done=done)
+        action.__name__ = name
+        actions.append(action)
+    return tuple(actions)
+
+
+def row_action(*, service, subject: str, description: str, permission: str, done="", label=str):
+    """An admin action that calls `service(<subject>=row, actor=…)` once per selected row: a
+    warning names each row refused (by `label(row)`), then `done` counts the rest (if given)."""
+
+    @admin.action(description=description, permissions=[permission])
+    def action(modeladmin, request, queryset):
+        changed = 0
+        for obj in queryset:
+            try:
+                service(**{subject: obj}, actor=request.user)
+                changed += 1
+            except services.AccountRuleError as error:
+                modeladmin.message_user(request, f"{label(obj)}: {error}", messages.WARNING)
+        if changed and done:
+            modeladmin.message_user(request, f"{done}: {changed}.", messages.SUCCESS)
+
     return action
 
 
@@ -111,36 +144,18 @@ class OrganizationAdmin(ChangedWithReason, admin.ModelAdmin):
     date_hierarchy = "applied_at"
     readonly_fields = ("public_id", "status", "status_reason", "applied_at", "verified_at")
     fieldsets = (
-        (
-            "Status",
-            {"fields": ("public_id", "status", "status_reason", "applied_at", "verified_at")},
-        ),
+        ("Status", {"fields": readonly_fields}),
         (
             "Details",
             {"fields": (*services.ORGANIZATION_DETAIL_FIELDS, "change_reason")},
         ),
     )
-    actions = ("verify", "decline", "suspend", "reinstate")
-
-    verify = reason_action(
-        service=lambda org, **kw: services.verify_organization(organization=org, **kw),
-        verb="Verify",
-        done="Organizations verified",
-    )
-    decline = reason_action(
-        service=lambda org, **kw: services.decline_organization(organization=org, **kw),
-        verb="Decline",
-        done="Applications declined",
-    )
-    suspend = reason_action(
-        service=lambda org, **kw: services.suspend_organization(organization=org, **kw),
-        verb="Suspend",
-        done="Organizations suspended",
-    )
-    reinstate = reason_action(
-        service=lambda org, **kw: services.reinstate_organization(organization=org, **kw),
-        verb="Reinstate",
-        done="Organizations reinstated",
+    actions = reason_actions(
+        "organization",
+        verify=(services.verify_organization, "Verify", "Organizations verified"),
+        decline=(services.decline_organization, "Decline", "Applications declined"),
+        suspend=(services.suspend_organization, "Suspend", "Organizations suspended"),
+        reinstate=(services.reinstate_organization, "Reinstate", "Organizations reinstated"),
     )
 
     def has_add_permission(self, request):
@@ -166,6 +181,7 @@ class PersonAdmin(ChangedWithReason, admin.ModelAdmin):
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
     ordering = ("last_name", "first_name")
+    # The account's state: shown, never edited here (the actions change it, with a reason).
     readonly_fields = (
         "public_id",
         "username",
@@ -177,58 +193,29 @@ class PersonAdmin(ChangedWithReason, admin.ModelAdmin):
         "lockout_status",
     )
     fieldsets = (
-        (
-            "Account",
-            {
-                "fields": (
-                    "public_id",
-                    "username",
-                    "is_active",
-                    "deactivated_reason",
-                    "date_joined",
-                    "last_login",
-                    "reactivated_at",
-                    "lockout_status",
-                )
-            },
-        ),
+        ("Account", {"fields": readonly_fields}),
         ("Person and role", {"fields": (*services.PERSON_DETAIL_FIELDS, "change_reason")}),
+    )
+    deactivate, reactivate, end_sessions, reset_authenticator = reason_actions(
+        "person",
+        deactivate=(services.deactivate_person, "Deactivate", "Accounts deactivated"),
+        reactivate=(services.reactivate_person, "Reactivate", "Accounts reactivated"),
+        end_sessions=(services.end_sessions, "End all sessions of", "Sessions ended for accounts"),
+        reset_authenticator=(
+            services.reset_authenticator,
+            "Reset the authenticator app (identity checked) of",
+            "Authenticator apps reset",
+        ),
     )
     actions = ("deactivate", "reactivate", "end_sessions", "release_lockout", "reset_authenticator")
 
-    deactivate = reason_action(
-        service=lambda person, **kw: services.deactivate_person(person=person, **kw),
-        verb="Deactivate",
-        done="Accounts deactivated",
+    release_lockout = row_action(
+        service=services.release_lockout,
+        subject="person",
+        description="End the sign-in pause of the selected…",
+        permission="change",
+        done="Sign-in pauses ended",
     )
-    reactivate = reason_action(
-        service=lambda person, **kw: services.reactivate_person(person=person, **kw),
-        verb="Reactivate",
-        done="Accounts reactivated",
-    )
-    end_sessions = reason_action(
-        service=lambda person, **kw: services.end_sessions(person=person, **kw),
-        verb="End all sessions of",
-        done="Sessions ended for accounts",
-    )
-
-    reset_authenticator = reason_action(
-        service=lambda person, **kw: services.reset_authenticator(person=person, **kw),
-        verb="Reset the authenticator app (identity checked) of",
-        done="Authenticator apps reset",
-    )
-
-    @admin.action(description="End the sign-in pause of the selected…", permissions=["change"])
-    def release_lockout(self, request, queryset):
-        released = 0
-        for person in queryset:
-            try:
-                services.release_lockout(person=person, actor=request.user)
-                released += 1
-            except services.AccountRuleError as error:
-                self.message_user(request, f"{person}: {error}", messages.WARNING)
-        if released:
-            self.message_user(request, f"Sign-in pauses ended: {released}.", messages.SUCCESS)
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, person):
@@ -269,21 +256,19 @@ class InvitationAdmin(ReadOnlyForAdministrators, admin.ModelAdmin):
     def state_label(self, invitation):
         return invitation.get_state_display()
 
-    @admin.action(description="Send the selected invitations again", permissions=["manage"])
-    def resend(self, request, queryset):
-        for invitation in queryset:
-            try:
-                services.resend_invitation(invitation=invitation, actor=request.user)
-            except services.AccountRuleError as error:
-                self.message_user(request, f"{invitation.email}: {error}", messages.WARNING)
-
-    @admin.action(description="Withdraw the selected invitations", permissions=["manage"])
-    def revoke(self, request, queryset):
-        for invitation in queryset:
-            try:
-                services.revoke_invitation(invitation=invitation, actor=request.user)
-            except services.AccountRuleError as error:
-                self.message_user(request, f"{invitation.email}: {error}", messages.WARNING)
+    resend, revoke = (
+        row_action(
+            service=service,
+            subject="invitation",
+            description=description,
+            permission="manage",
+            label=lambda invitation: invitation.email,
+        )
+        for service, description in (
+            (services.resend_invitation, "Send the selected invitations again"),
+            (services.revoke_invitation, "Withdraw the selected invitations"),
+        )
+    )
 
     def has_manage_permission(self, request):
         return policy.is_acting_administrator(request.user)

@@ -207,29 +207,47 @@ ORGANIZATION_DESIGNATION_FIELDS = ("designating_agency", "designation_date")
 ORGANIZATION_DETAIL_FIELDS = (*ORGANIZATION_CONTACT_FIELDS, *ORGANIZATION_DESIGNATION_FIELDS)
 
 
-def update_organization(*, organization: Organization, actor, reason: str, changes: dict):
-    """An administrator corrects an organization's details (never its status)."""
+def _correct_details(
+    model, row, *, actor, reason: str, changes: dict, fields, refusal: str, check, record
+):
+    """The one flow of an administrator's correction: refuse fields outside `fields`, lock the
+    row, set only the values that differ, `check(locked, changed)`, save those fields and
+    `record(locked, changed, reason)` (audit and side effects) with the changed names in the
+    reason. Nothing changed: nothing is saved or recorded."""
     _require_administrator(actor)
     reason = _require_reason(reason)
-    unknown = set(changes) - set(ORGANIZATION_DETAIL_FIELDS)
-    if unknown:
-        raise AccountRuleError("Only an organization's details can be changed here.")
+    if set(changes) - set(fields):
+        raise AccountRuleError(refusal)
     with transaction.atomic():
-        locked = lock_row(Organization, organization.pk)
+        locked = lock_row(model, row.pk)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
         if not changed:
             return locked
         for name in changed:
             setattr(locked, name, changes[name])
-        locked.full_clean()
+        check(locked, changed)
         locked.save(update_fields=changed)
-        _audit(
-            Action.ORGANIZATION_UPDATED,
-            actor=actor,
-            organization=locked,
-            reason=f"{reason} (changed: {', '.join(changed)})",
-        )
+        record(locked, changed, f"{reason} (changed: {', '.join(changed)})")
     return locked
+
+
+def update_organization(*, organization: Organization, actor, reason: str, changes: dict):
+    """An administrator corrects an organization's details (never its status)."""
+
+    def record(locked, changed, reason):
+        _audit(Action.ORGANIZATION_UPDATED, actor=actor, organization=locked, reason=reason)
+
+    return _correct_details(
+        Organization,
+        organization,
+        actor=actor,
+        reason=reason,
+        changes=changes,
+        fields=ORGANIZATION_DETAIL_FIELDS,
+        refusal="Only an organization's details can be changed here.",
+        check=lambda locked, changed: locked.full_clean(),
+        record=record,
+    )
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -476,17 +494,8 @@ PERSON_DETAIL_FIELDS = (
 
 def update_person(*, person: User, actor, reason: str, changes: dict) -> User:
     """An administrator corrects an account's details, role or organization."""
-    _require_administrator(actor)
-    reason = _require_reason(reason)
-    if set(changes) - set(PERSON_DETAIL_FIELDS):
-        raise AccountRuleError("Only an account's details can be changed here.")
-    with transaction.atomic():
-        locked = lock_row(User, person.pk)
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, changes[name])
+
+    def check(locked, changed):
         organization = locked.organization
         if organization and locked.role not in policy.ROLES_FOR_KIND[organization.kind]:
             raise AccountRuleError("That role does not exist in this kind of organization.")
@@ -494,7 +503,8 @@ def update_person(*, person: User, actor, reason: str, changes: dict) -> User:
             User.objects.filter(email__iexact=locked.email).exclude(pk=locked.pk).exists()
         ):
             raise AccountRuleError("Another account already uses this e-mail address.")
-        locked.save(update_fields=changed)
+
+    def record(locked, changed, reason):
         if "email" in changed:
             # The administrator vouches for the new address (an unverified one would block
             # enrolling a new authenticator).
@@ -505,13 +515,19 @@ def update_person(*, person: User, actor, reason: str, changes: dict) -> User:
         if {"role", "organization"} & set(changed):
             # What the person may see changed: make them sign in again.
             _end_sessions_of([locked])
-        _audit_person(
-            Action.PERSON_UPDATED,
-            locked,
-            actor=actor,
-            reason=f"{reason} (changed: {', '.join(changed)})",
-        )
-    return locked
+        _audit_person(Action.PERSON_UPDATED, locked, actor=actor, reason=reason)
+
+    return _correct_details(
+        User,
+        person,
+        actor=actor,
+        reason=reason,
+        changes=changes,
+        fields=PERSON_DETAIL_FIELDS,
+        refusal="Only an account's details can be changed here.",
+        check=check,
+        record=record,
+    )
 
 
 def disable_inactive_accounts(*, now=None) -> int:

@@ -11,17 +11,12 @@ from django.views.decorators.http import require_http_methods
 from referral_portal.audit import AccessLog, record_access
 from referrals import selectors as referral_selectors
 
-from . import decisions, selectors
+from . import decisions
 from .choices import DecisionStage
 from .forms import AppealForm, ConfirmForm, DeclineForm, UpholdForm
 from .models import Consultation, Decision
 from .services import ReviewRefused, awaits_appeal_decision
-from .views import CONFLICTS, back_to_case, form_page, not_now, permissions, refused
-
-
-def _may_decide(request, referral) -> bool:
-    allowed = permissions(request.user, referral)
-    return allowed["may_decide"] or allowed["may_decide_appeal"]
+from .views import CONFLICTS, back_to_case, case_action, form_page, permissions, refused
 
 
 def _record_preview(request, referral, kind: str) -> None:
@@ -61,10 +56,8 @@ def _facts(cleaned) -> decisions.ConfirmationFacts:
 
 
 @require_http_methods(["GET", "POST"])
-def confirm(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
-    if not _may_decide(request, referral):
-        return not_now(request, referral, "confirm")
+@case_action("may_decide", "may_decide_appeal", what="confirm")
+def confirm(request, referral):
     on_appeal = awaits_appeal_decision(referral)
     form = ConfirmForm(
         request.POST or None, referral=referral, initial=ConfirmForm.initial_for(referral)
@@ -112,11 +105,9 @@ def confirm(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def decline(request, public_id):
+@case_action("may_decide", "may_decide_appeal", what="decline")
+def decline(request, referral):
     """Decline a referral, or, on appeal, uphold the decline (the first reasons stand)."""
-    referral = selectors.case_for(request.user, public_id)
-    if not _may_decide(request, referral):
-        return not_now(request, referral, "decline")
     on_appeal = awaits_appeal_decision(referral)
     form_class = UpholdForm if on_appeal else DeclineForm
     form = form_class(request.POST or None, initial={"version": referral.version})

@@ -20,7 +20,7 @@ from referral_portal.business_days import add_business_days
 from referral_portal.roles import REFERRING, may_act_as
 from referrals.languages import notice_languages
 from referrals.models import EventKind, Referral
-from referrals.services import record_event, store_notice
+from referrals.services import move_and_record, store_notice
 from routing import rules as routing_rules
 from routing import services as routing_services
 
@@ -200,14 +200,11 @@ def _confirm_and_route(locked, reviewer, facts, *, stage, transition, event_kind
     decision = unsaved_confirmation(locked, reviewer, facts, stage=stage)
     proposal = proposal_for(locked, facts)
     decision.save()
-    previous = locked.status
-    getattr(locked, transition)()
-    locked.save()
-    record_event(
-        referral=locked,
+    move_and_record(
+        locked,
+        transition,
         actor=reviewer,
         kind=event_kind,
-        from_status=previous,
         note=f"Basis: {Basis(facts.basis).label}.",
     )
     routing_services.route_confirmed_referral(
@@ -247,14 +244,11 @@ def decline_referral(
         _check_decidable(locked, reviewer)
         decision = unsaved_decline(locked, reviewer, reasons, note)
         decision.save()
-        previous = locked.status
-        locked.decline()
-        locked.save()
-        record_event(
-            referral=locked,
+        move_and_record(
+            locked,
+            "decline",
             actor=reviewer,
             kind=EventKind.DECLINED,
-            from_status=previous,
             note="; ".join(decision.get_decline_reasons_display()),
         )
         contents = decline_notices(locked, decision) + person_translations(locked, decision)
@@ -295,20 +289,17 @@ def file_appeal(*, referral: Referral, user, statement: str) -> Appeal:
         appeal = Appeal.objects.create(
             referral=locked, statement=statement, filed_by=user, declined_by=first.decided_by
         )
-        previous = locked.status
-        locked.appeal()
         # A different reviewer decides: the appeal goes back to the queue unassigned, with its
         # own deadline.
-        locked.assigned_reviewer = None
-        locked.due_at = add_business_days(
-            timezone.now(), settings.CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS
-        )
-        locked.save()
-        record_event(
-            referral=locked,
+        move_and_record(
+            locked,
+            "appeal",
             actor=user,
             kind=EventKind.APPEALED,
-            from_status=previous,
+            assigned_reviewer=None,
+            due_at=add_business_days(
+                timezone.now(), settings.CONFIRMATIONS_APPEAL_DECISION_BUSINESS_DAYS
+            ),
         )
         outbox.enqueue(APPEAL_FILED, appeal=str(appeal.public_id))
     return appeal
@@ -356,12 +347,7 @@ def uphold_appeal(*, referral: Referral, reviewer, note: str, expected_version: 
             locked, reviewer, first.decline_reasons, note, stage=Stage.APPEAL
         )
         decision.save()
-        previous = locked.status
-        locked.uphold_on_appeal()
-        locked.save()
-        record_event(
-            referral=locked, actor=reviewer, kind=EventKind.APPEAL_UPHELD, from_status=previous
-        )
+        move_and_record(locked, "uphold_on_appeal", actor=reviewer, kind=EventKind.APPEAL_UPHELD)
         contents = decline_notices(locked, decision, upheld=True)
         contents += person_translations(locked, decision, upheld=True)
         _issue(locked, decision, contents, reviewer)

@@ -28,7 +28,7 @@ from referral_portal.business_days import (
 from referral_portal.locks import lock_row
 from referral_portal.roles import CASE_MANAGERS, STATE_STAFF, SUPERVISORS, may_act_as
 from referrals.models import EventKind, InformationRequest, Reason, Referral
-from referrals.services import StaleReferral, record_event
+from referrals.services import StaleReferral, move_and_record, record_event
 
 from .choices import QUEUE_STATUSES, Agency, ConsultationOutcome
 from .models import ClockPause, Consultation, DeadlineReminder, Extension
@@ -285,20 +285,17 @@ def request_information(
         request = InformationRequest.objects.create(
             referral=locked, requested_by=reviewer, reasons=reasons, message=message
         )
-        previous = locked.status
-        locked.request_information()
-        locked.save()
+        move_and_record(
+            locked,
+            "request_information",
+            actor=reviewer,
+            kind=EventKind.INFO_REQUESTED,
+            note="; ".join(request.get_reasons_display()),
+        )
         if settings.CONFIRMATIONS_PAUSE_CLOCK_FOR_INFORMATION:
             ClockPause.objects.create(
                 referral=locked, information_request=request, due_at_before=locked.due_at
             )
-        record_event(
-            referral=locked,
-            actor=reviewer,
-            kind=EventKind.INFO_REQUESTED,
-            from_status=previous,
-            note="; ".join(request.get_reasons_display()),
-        )
         outbox.enqueue(INFORMATION_REQUESTED, request=str(request.public_id))
     return request
 

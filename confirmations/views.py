@@ -3,6 +3,8 @@ extensions. Thin: parse, call a selector or a service, render. Who may open each
 referral_portal/access.py; which records they see is in selectors.py. Decisions and appeals
 are in decision_views.py."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -46,6 +48,24 @@ def not_now(request, referral, what: str):
     """A page for an action the person cannot take on this referral now: back to the case."""
     messages.info(request, f"You cannot {what} referral {referral.reference} now.")
     return back_to_case(referral)
+
+
+def case_action(*flags: str, what: str):
+    """A view of an action on one case: it gets the referral, or the person is sent back to the
+    case ("not now") unless one of the case page's `flags` (see `permissions`) is on."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, public_id):
+            referral = selectors.case_for(request.user, public_id)
+            allowed = permissions(request.user, referral)
+            if not any(allowed[flag] for flag in flags):
+                return not_now(request, referral, what)
+            return view(request, referral)
+
+        return checked
+
+    return decorate
 
 
 def _error_text(referral, error) -> str:
@@ -214,10 +234,8 @@ def reassign(request, public_id):
 
 # --- requests for information, consultation, extension ------------------------------------------
 @require_http_methods(["GET", "POST"])
-def request_information(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
-    if not permissions(request.user, referral)["may_request_information"]:
-        return not_now(request, referral, "request information about")
+@case_action("may_request_information", what="request information about")
+def request_information(request, referral):
     form = InformationRequestForm(request.POST or None, initial={"version": referral.version})
     return act_on_case(
         request,
@@ -237,10 +255,8 @@ def request_information(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def consultation(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
-    if not permissions(request.user, referral)["may_consult"]:
-        return not_now(request, referral, "record a consultation about")
+@case_action("may_consult", what="record a consultation about")
+def consultation(request, referral):
     initial = {"consulted_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = ConsultationForm(request.POST or None, initial=initial)
     return act_on_case(
@@ -256,10 +272,8 @@ def consultation(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-def extension(request, public_id):
-    referral = selectors.case_for(request.user, public_id)
-    if not permissions(request.user, referral)["may_extend"]:
-        return not_now(request, referral, "extend the deadline of")
+@case_action("may_extend", what="extend the deadline of")
+def extension(request, referral):
     form = ExtensionForm(
         request.POST or None,
         initial={"version": referral.version},

@@ -26,7 +26,7 @@ from .models import (
     Service,
     indicators_in,
 )
-from .step_base import DateInput, StepForm, checkboxes, date_field  # noqa: F401
+from .step_base import DateInput, RequiredFor, StepForm, checkboxes, date_field  # noqa: F401
 
 OLDEST_AGE = 120
 PHONE = re.compile(r"^\+?[0-9().\-\s]{7,25}(\s*(x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
@@ -37,7 +37,14 @@ class ReferrerStep(StepForm):
     slug = "referrer"
     title = "You and consent"
     number = 1
-    consent_fields = ("consent_given_by", "consent_date", "consent_scopes")
+    required_to_submit = ("first_encounter_date",)
+    # Only a provider needs the person's written consent to refer.
+    required_for = RequiredFor(
+        kind="is_provider",
+        fields=("consent_given_by", "consent_date", "consent_scopes"),
+        note_on="consent_given_by",
+        note="A provider can refer only with the person's written consent.",
+    )
 
     nickname = forms.CharField(
         label="Your name for this referral",
@@ -74,18 +81,6 @@ class ReferrerStep(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_given_by"].choices = self.fields["consent_given_by"].choices[1:]
-        if self.is_provider:
-            self.fields[
-                "consent_given_by"
-            ].help_text = "A provider can refer only with the person's written consent."
-
-    @property
-    def is_provider(self) -> bool:
-        return self.organization.is_provider
-
-    def fields_required_to_submit(self) -> set[str]:
-        # Only a provider needs the person's written consent to refer.
-        return {"first_encounter_date", *(self.consent_fields if self.is_provider else ())}
 
     def check_format(self, cleaned):
         self.not_in_future(cleaned, "first_encounter_date", "The date you first met the person")
@@ -93,7 +88,7 @@ class ReferrerStep(StepForm):
 
     def check_complete(self, cleaned):
         self.require(cleaned, "first_encounter_date", "Enter the date you first met the person.")
-        if not self.is_provider:
+        if not self.also_required:
             return
         self.require(cleaned, "consent_given_by", "Choose who gave consent.")
         self.require(cleaned, "consent_date", "Enter the date consent was given.")
@@ -262,7 +257,12 @@ class TraffickingStep(StepForm):
         "indicators_fraud",
         "indicators_coercion",
     )
-    police_fields = ("law_enforcement_agency", "agency_case_number")
+    required_for = RequiredFor(
+        kind="is_police",
+        fields=("law_enforcement_agency", "agency_case_number"),
+        note_on="agency_case_number",
+        note="Required for law-enforcement agencies and district attorneys' offices.",
+    )
 
     trafficking_types = checkboxes(
         "What kind of trafficking?", TRAFFICKING_TYPES, help_text="Choose one or both."
@@ -374,17 +374,6 @@ class TraffickingStep(StepForm):
             "law_enforcement_agency",
             "agency_case_number",
         )
-        if self.is_police:
-            self.fields[
-                "agency_case_number"
-            ].help_text = "Required for law-enforcement agencies and district attorneys' offices."
-
-    @property
-    def is_police(self) -> bool:
-        return self.organization.is_police
-
-    def fields_required_to_submit(self) -> set[str]:
-        return {*self.required_to_submit, *(self.police_fields if self.is_police else ())}
 
     @property
     def indicators_optional(self) -> bool:
@@ -424,7 +413,7 @@ class TraffickingStep(StepForm):
         self.require(cleaned, "narrative", "Describe what happened.")
         self.require(cleaned, "willing_to_assist", "Choose yes, no or not known.")
         self.require(cleaned, "arrested", "Choose yes, no or not known.")
-        if self.is_police:
+        if self.also_required:
             self.require(cleaned, "law_enforcement_agency", "Enter your agency's name.")
             self.require(
                 cleaned,

@@ -81,6 +81,19 @@ def record_event(
     )
 
 
+def move_and_record(
+    referral: Referral, transition: str, *, actor, kind: str, note: str = "", **fields
+) -> ReferralEvent:
+    """Take the locked referral's `transition` (its source states are the state machine's),
+    set `fields`, save, and record the event from the status it left."""
+    previous = referral.status
+    getattr(referral, transition)()
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save()
+    return record_event(referral=referral, actor=actor, kind=kind, note=note, from_status=previous)
+
+
 def _locked(referral: Referral, *, expected_version: int | None = None) -> Referral:
     locked = lock_row(Referral, referral.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -219,15 +232,8 @@ def withdraw_referral(
         locked = _locked(referral, expected_version=expected_version)
         if locked.organization_id != user.organization_id or not can_proceed(locked.withdraw):
             raise NotAllowed("this referral cannot be withdrawn")
-        previous = locked.status
-        locked.withdraw()
-        locked.save()
-        record_event(
-            referral=locked,
-            actor=user,
-            kind=EventKind.WITHDRAWN,
-            note=reason.strip(),
-            from_status=previous,
+        move_and_record(
+            locked, "withdraw", actor=user, kind=EventKind.WITHDRAWN, note=reason.strip()
         )
         outbox.enqueue("referrals.withdrawn", referral=str(locked.public_id))
     logger.info("referral withdrawn", extra={"object_id": locked.reference})
@@ -264,15 +270,7 @@ def answer_information_request(
         request.responded_at = timezone.now()
         request.responded_by = user
         request.save()
-        previous = locked.status
-        locked.provide_information()
-        locked.save()
-        record_event(
-            referral=locked,
-            actor=user,
-            kind=EventKind.INFO_PROVIDED,
-            from_status=previous,
-        )
+        move_and_record(locked, "provide_information", actor=user, kind=EventKind.INFO_PROVIDED)
         outbox.enqueue(
             "referrals.information_provided",
             referral=str(locked.public_id),

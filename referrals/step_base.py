@@ -1,6 +1,8 @@
 """The building blocks of the wizard's steps: date and checkbox fields, and StepForm, a
 ModelForm over some of a referral's fields with a draft mode and a complete mode."""
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.models import construct_instance
@@ -40,6 +42,17 @@ def checkboxes(label, choices, help_text=""):
     )
 
 
+@dataclass(frozen=True)
+class RequiredFor:
+    """Fields a step requires only of some organizations: those whose `Organization.<kind>`
+    (e.g. "is_provider") is true. The help text of `note_on` then says so."""
+
+    kind: str
+    fields: tuple[str, ...]
+    note_on: str
+    note: str
+
+
 class StepForm(forms.ModelForm):
     """A wizard step. `complete=True` adds the rules that must hold before submission."""
 
@@ -51,6 +64,7 @@ class StepForm(forms.ModelForm):
     # itself, so that a referrer learns what is required while filling it, not at review.
     required_to_submit: tuple[str, ...] = ()
     asked_if: tuple[str, ...] = ()
+    required_for: RequiredFor | None = None
     # Declared form fields that do not map 1:1 to a model field are applied in apply_extra.
 
     def __init__(self, *args, referral: Referral, complete: bool = False, **kwargs):
@@ -64,10 +78,20 @@ class StepForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        if self.also_required:
+            self.fields[self.required_for.note_on].help_text = self.required_for.note
         self.mark_optional_fields()
 
+    @property
+    def also_required(self) -> tuple[str, ...]:
+        """The fields `required_for` adds for this referral's organization (none for others)."""
+        rule = self.required_for
+        if rule is None or not getattr(self.organization, rule.kind):
+            return ()
+        return rule.fields
+
     def fields_required_to_submit(self) -> set[str]:
-        return set(self.required_to_submit)
+        return {*self.required_to_submit, *self.also_required}
 
     def mark_optional_fields(self) -> None:
         needed = self.fields_required_to_submit() | set(self.asked_if)

@@ -17,8 +17,9 @@ the store never chooses an organization. The drill-down lists cases live and is 
 
 import hashlib
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from .statistics import statistics as compute_statistics
 
 # Part of every key: change it when the stored objects change shape, so that a new release
 # never reads what an old one stored.
-FORMAT = 1
+FORMAT = 2
 # A result is kept this long (in Redis time) to serve while it is being brought up to date;
 # whether it is fresh is decided by the moment it was computed, not by this.
 KEEP_SECONDS = 24 * 3600
@@ -53,6 +54,8 @@ class Figures:
 
     value: object
     computed_at: datetime
+    # Names this one computation: the statistics page keeps its drawn tables under it.
+    computation: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def as_of(self) -> str:

@@ -75,6 +75,8 @@ def _load_section(size: int, load: dict, users: int) -> list[str]:
         )
     if load["exception_messages"]:
         lines += ["", "Task errors: " + "; ".join(load["exception_messages"])]
+    if load.get("failures"):
+        lines += ["", "Failed requests: " + "; ".join(load["failures"])]
     return lines + [""]
 
 

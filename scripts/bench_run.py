@@ -153,11 +153,15 @@ def locust(port: int, users: int, seconds: int, name: str, *, baseline=None) -> 
     )  # fmt: skip
     with open(f"{prefix}_stats.csv") as stats_file, open(f"{prefix}_exceptions.csv") as errors:
         stats, exceptions = list(csv.DictReader(stats_file)), list(csv.DictReader(errors))
+    with open(f"{prefix}_failures.csv") as failed:
+        failures = [f"{r['Method']} {r['Name']}: {r['Error']} x{r['Occurrences']}"
+                    for r in csv.DictReader(failed)]  # fmt: skip
     return {
         "started": started,
         "stats": stats,
         "exceptions": sum(int(row["Count"]) for row in exceptions),
         "exception_messages": [row["Message"] for row in exceptions][:5],
+        "failures": failures[:10],
     }
 
 
