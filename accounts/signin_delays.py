@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from referral_portal import crypto
-from referral_portal.audit import client_ip
+from referral_portal.client_ip import client_ip
 
 from .models import SignInFailures
 

@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from referral_portal.audit import record_access
+from access_log.services import record_access
 from referral_portal.ratelimits import hit, parse_rate
 
 from . import idempotency, services

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from access_log.models import AccessLog
+from access_log.services import record_access
 from referral_portal import times
-from referral_portal.audit import AccessLog, record_access
 from referrals import break_glass
 
 from . import selectors

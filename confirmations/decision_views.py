@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from referral_portal.audit import AccessLog, record_access
+from access_log.models import AccessLog
+from access_log.services import record_access
 from referrals import selectors as referral_selectors
 
 from . import decisions

@@ -6,9 +6,9 @@ from datetime import date
 
 from django.utils import timezone
 
+from access_log.models import AccessAction
 from accounts.models import User
 from referral_portal import mail, outbox, times
-from referral_portal.audit import AccessAction
 from referral_portal.business_days import NEW_YORK
 from referral_portal.roles import SUPERVISORS, Role
 from referrals import break_glass

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from referral_portal.audit import viewers_of
+from access_log.selectors import viewers_of
 from referral_portal.business_days import time_left
 from referral_portal.roles import STATE_TEAM, in_role_set
 from referrals import selectors as referral_selectors

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from access_log.models import AccessAction
+from access_log.services import record_access
 from referral_portal import ratelimits
-from referral_portal.audit import AccessAction, record_access
 from referral_portal.page_languages import language_context, translated
 from referrals.step_base import DateInput
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition
 
-from referral_portal.audit import AccessLog, record_access
+from access_log.models import AccessLog
+from access_log.services import record_access
 
 from . import decisions, selectors, services
 from .forms import (

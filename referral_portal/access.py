@@ -171,9 +171,9 @@ RULES: dict[str, Rule] = {
     "routing:notice_download": only(RECEIVING),
     "routing:delivery_list": ADMINS,
     "routing:delivery_resend": ADMINS,
-    # --- security: access log, history, administration (issue 7) ---
-    "security:access_log": ADMINS,
-    "security:access_log_export": ADMINS,
+    # --- access log: search and export (issue 7) ---
+    "access_log:search": ADMINS,
+    "access_log:export": ADMINS,
     # --- operations: the operator's view (issue 10) ---
     "security:operations": ADMINS,
     # --- reports: statistics and scorecards (issue 14) ---

@@ -73,7 +73,3 @@ class County(models.Model):
 
     def __str__(self):
         return self.name
-
-
-# The append-only access log lives in its own module (referral_portal/audit.py).
-from .audit import *  # noqa: E402, F401, F403

@@ -42,7 +42,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from .audit import client_ip
+from .client_ip import client_ip
 
 logger = logging.getLogger("referral_portal.ratelimits")
 

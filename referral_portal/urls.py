@@ -25,6 +25,7 @@ urlpatterns = [
     path("verify/", include("confirmations.verification_urls")),
     path("cases/", include("routing.urls")),
     path("reports/", include("reports.urls")),
+    path("security/access-log/", include("access_log.urls")),
     path("security/", include("referral_portal.security_urls")),
     path("api/", include("api.urls")),
     path("manage/", admin.site.urls),

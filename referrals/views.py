@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition, can_proceed
 
-from referral_portal.audit import AccessLog, record_access
+from access_log.models import AccessLog
+from access_log.services import record_access
 from referral_portal.business_days import time_left
 from referral_portal.ratelimits import rate_limited
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from referral_portal.audit import AccessAction, record_access
+from access_log.models import AccessAction
+from access_log.services import record_access
 from referral_portal.ratelimits import rate_limited
 
 from . import exports, freshness, loop, scorecards

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from referral_portal.audit import AccessLog, record_access
+from access_log.models import AccessLog
+from access_log.services import record_access
 from referrals import downloads
 from referrals.models import ConsentScope, Service
 

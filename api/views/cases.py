@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from referrals import downloads
 from routing import selectors, services
 from routing.forms import ContactAttemptFormSet, OutcomeForm, outcome_from

@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from referrals import selectors, services
 from referrals.followup_forms import AnswerForm, AttachmentForm, WithdrawForm
 from referrals.forms import FORM_STEPS, STEP_BY_SLUG, stored_data

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # The portal's own apps (docs/architecture.md).
     "referral_portal",
     "accounts",
+    "access_log",
     "referrals",
     "retention",
     "routing",
@@ -553,7 +554,7 @@ ROUTING_STUCK_AFTER_SECONDS = env.int("ROUTING_STUCK_AFTER_SECONDS", default=900
 # docker-compose.yml; 0 when reached directly). Each proxy appends the address it was called from
 # to X-Forwarded-For, so the caller's address is that many places from the right; what lies to
 # its left was written by the caller. One setting for the access log, the portal's rate limits
-# and allauth (referral_portal.audit.client_ip).
+# and allauth (referral_portal.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCESS_LOG_PAGE_SIZE = 50

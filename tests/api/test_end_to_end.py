@@ -5,8 +5,8 @@ acknowledges and reports contact, and the provider's system reads that step on t
 
 import pytest
 
+from access_log.models import AccessLog
 from confirmations import services as review
-from referral_portal.models import AccessLog
 from referrals.models import EventKind, Referral
 from routing.models import OutcomeReport
 from tests.api.builders import steps

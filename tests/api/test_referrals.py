@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from referral_portal.models import AccessLog
+from access_log.models import AccessLog
 from referrals.models import Attachment, EventKind, Referral, Status
 from tests.api.builders import steps
 from tests.referrals.files import pdf

@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from access_log.models import AccessLog
 from referral_portal import private_storage
-from referral_portal.audit import AccessLog
 from referral_portal.roles import Role
 from referrals.break_glass import BreakGlassGrant, Purpose
 from referrals.models import Attachment, AttachmentKind, NoticeKind

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from referral_portal.roles import Role
 from referrals import services as referral_services
 from referrals.models import AttachmentKind

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from access_log.models import AccessLog
 from confirmations.models import Decision
-from referral_portal.audit import AccessLog
 from referrals.models import ImmigrationStatus, Status
 from tests.confirmations import helpers
 

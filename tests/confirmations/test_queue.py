@@ -7,8 +7,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from access_log.models import AccessLog
 from confirmations import selectors
-from referral_portal.audit import AccessLog
 from referral_portal.models import County
 from referral_portal.roles import Role
 from referrals.models import Referral, Status

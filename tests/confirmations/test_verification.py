@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import ImageChops
 from pypdf import PdfReader
 
+from access_log.models import AccessAction, AccessLog
 from confirmations import decisions, notices
 from confirmations.models import NoticeVerification
 from referral_portal import private_storage
-from referral_portal.audit import AccessAction, AccessLog
 from referrals.models import NoticeKind, Referral
 from retention.services import purge_referral
 from tests.confirmations import helpers

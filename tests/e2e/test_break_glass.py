@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import sign_in

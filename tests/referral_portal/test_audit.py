@@ -13,7 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from referral_portal.audit import AccessLog, record_access, viewers_of
+from access_log.models import AccessLog
+from access_log.selectors import viewers_of
+from access_log.services import record_access
 from referral_portal.exports import safe_cell
 from referral_portal.roles import Role
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
@@ -21,8 +23,8 @@ from tests.security.xss import PAYLOADS, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
-LOG_URL = reverse("security:access_log")
-EXPORT_URL = reverse("security:access_log_export")
+LOG_URL = reverse("access_log:search")
+EXPORT_URL = reverse("access_log:export")
 
 
 def _referral():

@@ -7,7 +7,8 @@ from allauth.account.adapter import get_adapter
 from django.test import RequestFactory
 from django.urls import reverse
 
-from referral_portal.audit import AccessLog, client_ip
+from access_log.models import AccessLog
+from referral_portal.client_ip import client_ip
 from referral_portal.ratelimits import hit
 from tests.accounts.conftest import application_data  # noqa: F401 - a fixture used below
 from tests.referrals.builders import submitted

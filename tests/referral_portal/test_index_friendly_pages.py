@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from access_log.models import AccessLog
 from confirmations.selectors import review_queue
-from referral_portal.audit import AccessLog
 from referral_portal.roles import Role
 from referrals.selectors import submitted_referrals_for_list
 from routing.selectors import case_list_for, deliveries_for_administrators
@@ -131,12 +131,12 @@ def test_the_access_log_counts_no_further_than_it_shows(
 ):
     client.force_login(administrator)
     _access_log_entries(5, administrator)
-    client.get(reverse("security:access_log"))
-    few = _queries(client, reverse("security:access_log"))
+    client.get(reverse("access_log:search"))
+    few = _queries(client, reverse("access_log:search"))
     _access_log_entries(1100, administrator)
 
     with django_assert_max_num_queries(MOST_QUERIES), CaptureQueriesContext(connection) as seen:
-        response = client.get(reverse("security:access_log"))
+        response = client.get(reverse("access_log:search"))
 
     assert len(seen) == few
     assert "More than 1000 entries" in response.content.decode()

@@ -193,7 +193,7 @@ def test_error_pages_are_generic(client, settings, path, extra, status, heading)
 def test_the_403_page_is_generic(client):
     client.force_login(UserFactory(role=Role.REFERRER))
 
-    response = client.get(reverse("security:access_log") + "?name=Jane+Roe")
+    response = client.get(reverse("access_log:search") + "?name=Jane+Roe")
 
     assert response.status_code == 403
     body = response.content.decode()
@@ -205,7 +205,7 @@ def test_the_403_page_is_generic(client):
 def test_a_denied_request_is_logged_with_its_request_id_and_no_query(client, log_output):
     client.force_login(UserFactory(role=Role.REFERRER))
 
-    response = client.get(reverse("security:access_log") + "?person=jroe%40example.org")
+    response = client.get(reverse("access_log:search") + "?person=jroe%40example.org")
 
     _, entries = log_output()
     (entry,) = [e for e in entries if e["logger"] == "django.request"]

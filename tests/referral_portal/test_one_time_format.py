@@ -12,7 +12,7 @@ from referral_portal import times
 from tests.conftest import ROOT
 
 APPS = ["accounts", "api", "confirmations", "referral_portal", "referrals", "reports", "retention"]
-APPS += ["routing", "templates"]
+APPS += ["routing", "templates", "access_log"]
 # A clock time spelled by hand: strftime's %I, %l and %p ("10:32 PM"), Django's g:i / h:i with
 # A ("10:32 PM"), or django.utils.dateformat.time_format. Machine formats (%H:%M in ISO stamps,
 # file names and form widgets) are not for reading and stay.

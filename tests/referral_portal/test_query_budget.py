@@ -15,8 +15,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from access_log.models import AccessLog
 from confirmations import services as review
-from referral_portal.audit import AccessLog
 from referral_portal.business_days import add_business_days
 from referral_portal.models import County
 from referral_portal.roles import Role
@@ -248,9 +248,9 @@ def _agency_pages(people, c) -> dict:
 def _administrator_pages(people, c) -> dict:
     organization = people.referrer.organization.public_id
     return {
-        "access log": _url("security:access_log"),
+        "access log": _url("access_log:search"),
         "access log for one referral": _url(
-            "security:access_log", query=f"?reference={c['confirmed'].reference}"
+            "access_log:search", query=f"?reference={c['confirmed'].reference}"
         ),
         "deliveries": _url("routing:delivery_list"),
         "organizations": _url("accounts:organization_list"),

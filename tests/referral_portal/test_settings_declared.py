@@ -10,7 +10,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 BASE = ROOT / "referral_portal" / "settings" / "base.py"
 APPS = ["referral_portal", "accounts", "referrals", "retention", "routing", "confirmations"]
-APPS += ["reports", "api"]
+APPS += ["reports", "api", "access_log"]
 _MUTATORS = {"append", "insert", "extend", "update", "remove", "pop", "setdefault", "clear"}
 
 

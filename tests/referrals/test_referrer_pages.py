@@ -7,8 +7,8 @@ import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from access_log.models import AccessLog
 from referral_portal import private_storage
-from referral_portal.audit import AccessLog
 from referral_portal.roles import Role
 from referrals import services
 from referrals.models import Attachment, EventKind, InformationRequest, NoticeKind, Status

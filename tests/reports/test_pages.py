@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from referral_portal.roles import Role
 from tests.confirmations.helpers import pdf_text
 from tests.factories import UserFactory

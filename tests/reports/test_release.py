@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from reports import scorecards
 from reports.filters import ReportFilterForm
 from reports.statistics import statistics

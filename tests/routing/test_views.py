@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from referral_portal.audit import AccessLog
+from access_log.models import AccessLog
 from referral_portal.models import County
 from referral_portal.roles import Role
 from referrals.models import ConsentScope, EventKind, NoticeKind, ReferralEvent

@@ -3,7 +3,7 @@
 test_url_matrix.py checks every URL against referral_portal/access.py RULES, so a wrong rule
 there would pass there. This table does not read RULES: each expected answer comes from reading
 the views and selectors (referrals.selectors, confirmations.selectors, routing.selectors,
-referral_portal.security_views) for one confirmed referral of one organization, with an
+access_log.views) for one confirmed referral of one organization, with an
 attachment and two notices, routed to the Albany County district only.
 
 Answers: 200 the page or file; 403 refused by role; 404 the record is not there for this person
@@ -161,8 +161,8 @@ def case(settings, tmp_path, drain_outbox):
             "routing:notice_download", args=[delivery.public_id, confirmation]),
         "referrer's notice download (routed case)": reverse(
             "routing:notice_download", args=[delivery.public_id, referrer_notice]),
-        "access log": reverse("security:access_log"),
-        "access log export": reverse("security:access_log_export"),
+        "access log": reverse("access_log:search"),
+        "access log export": reverse("access_log:export"),
     }  # fmt: skip
     return people, urls
 

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
-from .audit import AccessLog, record_access
-from .exports import csv_response
-from .security_forms import AccessLogFilterForm
+from referral_portal.exports import csv_response
+
+from .forms import AccessLogFilterForm
+from .models import AccessLog
+from .services import record_access
 
 EXPORT_HEADER = [
     "Time (UTC)",
@@ -88,7 +90,7 @@ def _summary(form, count: int) -> str:
 
 
 @require_GET
-def access_log(request):
+def search(request):
     form = AccessLogFilterForm(request.GET)  # no filters: the most recent entries
     entries = _filtered(form)
     page = CappedPaginator(entries, settings.ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -105,7 +107,7 @@ def access_log(request):
     query.pop("page", None)
     return render(
         request,
-        "security/access_log.html",
+        "access_log/search.html",
         {"form": form, "page": page, "filters": query.urlencode()},
     )
 
@@ -134,7 +136,7 @@ def _export_rows(entries):
 
 @require_GET
 @reauthentication_required
-def access_log_export(request):
+def export(request):
     """The filtered entries as CSV, after a fresh password check (CJIS IA-11)."""
     form = AccessLogFilterForm(request.GET)
     entries = _filtered(form)[: settings.ACCESS_LOG_EXPORT_LIMIT]

@@ -3,7 +3,7 @@ reference numbers and dates, never a victim's details)."""
 
 from django import forms
 
-from .audit import AccessLog
+from .models import AccessLog
 
 
 class AccessLogFilterForm(forms.Form):
