@@ -18,6 +18,7 @@ from django.urls import resolve
 
 from referral_portal.access import RULES, rule_for
 from referral_portal.roles import Role
+from tests.conftest import ensure_reference_data
 from tests.factories import UserFactory
 from tests.security.urls_walk import portal_urls
 
@@ -77,6 +78,7 @@ JUNK_BODY = {
 @pytest.fixture(scope="module")
 def people(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        ensure_reference_data()  # a transactional test just before may have flushed counties
         yield {role: UserFactory(role=role, username=f"walk-{role}") for role in Role.values}
 
 
