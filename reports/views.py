@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from access_log.models import AccessAction
@@ -41,7 +42,8 @@ def statistics_page(request):
         "tables": lambda: [(table, stats.exact(table)) for table in stats.tables],
         "charts": lambda: [(c, table, stats.release(table)) for c, table in stats.charts()],
         "filter_query": _filter_query(request),
-        "measures": lambda: loop.measures(timezone.now()),
+        # Asked once per table cell: computed once, and only when the tables are drawn.
+        "measures": SimpleLazyObject(lambda: loop.measures(timezone.now())),
         "this_year": timezone.localdate().year,
         # The tables and charts rendered once per stored result: drawing them costs more than
         # computing them (statistics.html caches that part of the page under this key).
