@@ -8,16 +8,22 @@ relay every few seconds as the safety net: it picks up rows whose fast path fail
 and rows dispatched to a worker that died (`OUTBOX_STUCK_AFTER_SECONDS`). Handlers are idempotent
 and `process` locks the row, so a message handed over twice still takes effect once.
 
+The relay hands ids to Celery in small batches, one task per OUTBOX_TASK_BATCH_SIZE messages:
+a task's fixed cost (broker round trips, acknowledgement, the pool hand-over) is paid once per
+batch, not once per message, and a backlog still spreads over every worker process.
+
 A message a handler enqueues is work the same worker does next (`process_with_follow_ups`): a
-confirmation's routing enqueues its deliveries, and the worker that routed runs them as soon as
-the routing commits, instead of a relay and a second task on the broker for each step. Those
-rows are committed first like any other, so if the worker dies in between, the beat relay
-finds them pending and hands them out.
+delivery enqueues the receivers' notification, and the worker that delivered sends it as soon
+as the delivery commits, instead of a relay and a second task on the broker for each step.
+Those rows are written already dispatched, in the handler's transaction: nobody else takes
+them, a failed handler's rows roll back with it, and if the worker dies in between, the beat
+relay finds them stuck and hands them out.
 """
 
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -57,12 +63,20 @@ def enqueue(kind: str, **payload) -> OutboxMessage:
     for value in payload.values():
         if not isinstance(value, (int, str, bool)) or (isinstance(value, str) and len(value) > 64):
             raise ValueError("Outbox payloads carry ids only")
-    message = OutboxMessage.objects.create(kind=kind, payload=payload)
     follow_ups = getattr(_running, "follow_ups", None)
     if follow_ups is None:
+        message = OutboxMessage.objects.create(kind=kind, payload=payload)
         _relay_after_commit()
     else:
-        follow_ups.append(message.pk)
+        # Born dispatched to the worker that runs it next: no relay claims it, and if that
+        # worker dies, it counts as stuck like any row a worker took.
+        message = OutboxMessage.objects.create(
+            kind=kind,
+            payload=payload,
+            status=OutboxMessage.Status.DISPATCHED,
+            dispatched_at=timezone.now(),
+        )
+        follow_ups.append(str(message.pk))
     return message
 
 
@@ -236,9 +250,9 @@ def _record_failure(message_id: str, error: Exception) -> str:
 
 
 def process_with_follow_ups(message_id: str) -> str:
-    """Process a message, then the messages its handler enqueued once they are committed,
-    theirs in turn, up to FOLLOW_UPS_PER_TASK; any left over go to the relay. Returns the
-    first message's outcome."""
+    """Process a message, then the messages its handler enqueued (committed with it, already
+    dispatched to this worker), theirs in turn, up to FOLLOW_UPS_PER_TASK; any left over go
+    to the relay. Returns the first message's outcome."""
     queue, outcome, ran = [message_id], None, 0
     while queue:
         _running.follow_ups = []
@@ -248,7 +262,8 @@ def process_with_follow_ups(message_id: str) -> str:
         finally:
             _running.follow_ups = None
         outcome = outcome or result
-        queue += _claim(enqueued)
+        if result == OutboxMessage.Status.DONE:
+            queue += enqueued  # a failed handler's rows were rolled back with it
         ran += 1
         if ran > FOLLOW_UPS_PER_TASK and queue:
             _unclaim(queue)
@@ -257,20 +272,17 @@ def process_with_follow_ups(message_id: str) -> str:
     return outcome
 
 
-def _claim(ids: list) -> list[str]:
-    """Of these new rows, those due now and not taken by anyone else, marked dispatched to
-    this worker (the relay leaves them alone; if the worker dies, they count as stuck)."""
-    if not ids:
-        return []
-    with transaction.atomic():
-        due = OutboxMessage.objects.filter(
-            pk__in=ids, status=OutboxMessage.Status.PENDING, available_at__lte=timezone.now()
-        ).select_for_update(skip_locked=True)
-        claimed = [str(pk) for pk in due.values_list("pk", flat=True)]
-        OutboxMessage.objects.filter(pk__in=claimed).update(
-            status=OutboxMessage.Status.DISPATCHED, dispatched_at=timezone.now()
-        )
-    return claimed
+def process_batch(message_ids: list[str]) -> None:
+    """The messages of one task, one after another, each with its follow-ups. A batch held
+    up (a receiving agency's webhook timing out, message after message) hands the rest back
+    to the relay well before they would count as stuck, so other workers take them."""
+    give_back_at = time.monotonic() + settings.OUTBOX_STUCK_AFTER_SECONDS / 3
+    for done, message_id in enumerate(message_ids):
+        if time.monotonic() > give_back_at:
+            _unclaim(message_ids[done:])
+            relay_soon()
+            return
+        process_with_follow_ups(message_id)
 
 
 def resend(message: OutboxMessage) -> None:

@@ -5,6 +5,7 @@ import socket
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import outbox
@@ -18,16 +19,25 @@ def relay_outbox():
 
 
 def hand_to_workers(message_ids: list[str]) -> None:
-    """Publish one delivery task per message over a single broker connection."""
+    """Publish one task per OUTBOX_TASK_BATCH_SIZE messages over a single broker connection."""
     from .celery import app
 
+    size = settings.OUTBOX_TASK_BATCH_SIZE
     with app.producer_or_acquire() as producer:
-        for message_id in message_ids:
-            deliver_outbox_message.apply_async(args=[message_id], producer=producer)
+        for start in range(0, len(message_ids), size):
+            batch = message_ids[start : start + size]
+            deliver_outbox_messages.apply_async(args=[batch], producer=producer)
+
+
+@shared_task(name="referral_portal.tasks.deliver_outbox_messages", ignore_result=True)
+def deliver_outbox_messages(message_ids: list[str]):
+    outbox.process_batch(message_ids)
 
 
 @shared_task(name="referral_portal.tasks.deliver_outbox_message", ignore_result=True)
 def deliver_outbox_message(message_id: str):
+    """One message: tasks published one by one before batches, still in a broker at an
+    upgrade, and the operators' way to run one message by hand."""
     return outbox.process_with_follow_ups(message_id)
 
 

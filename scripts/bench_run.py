@@ -127,12 +127,13 @@ class Processes:
 
 
 def work_for(name: str, users: int, seconds: int, *, cwd: Path = ROOT, env=None) -> Path:
-    """This run's own referrals to decide and cases to acknowledge, with the sessions: more
-    than its users can take (each decides or acknowledges about once in ten requests)."""
+    """This run's own referrals to decide and cases to acknowledge, more than its users can
+    take (each decides or acknowledges about once in ten requests), a referrer for each
+    simulated one, and the sessions."""
     out = SCRATCH / f"{name}.json"
     count = max(20, users * seconds // 4)
-    seed("work", str(count), str(SCRATCH / f"{'baseline-' if env else ''}sessions.json"),
-         str(out), cwd=cwd, env=env)  # fmt: skip
+    sessions = SCRATCH / f"{'baseline-' if env else ''}sessions.json"
+    seed("work", str(count), str(users), str(sessions), str(out), cwd=cwd, env=env)
     return out
 
 

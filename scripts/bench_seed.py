@@ -5,8 +5,10 @@
     bench_seed.py grow SIZE       referrals up to SIZE, with their events, decisions, notices,
                                   deliveries in every state, outcome reports, and
                                   BENCH_ACCESS_LOG_ROWS access-log entries (default 1,000,000)
-    bench_seed.py work N IN OUT   one Locust run's work: N referrals to confirm, N cases to
-                                  acknowledge, with the sessions of IN, written to OUT
+    bench_seed.py work N USERS IN OUT
+                                  one Locust run's work: N referrals to confirm, N cases to
+                                  acknowledge, and a referrer of its own for each of up to
+                                  USERS simulated referrers, with the sessions of IN, to OUT
 
 The templates are made through the services, exactly as the portal makes them. The bulk rows
 are written in SQL, batch by batch, from the one real referral: each copy gets its own public
@@ -407,10 +409,26 @@ def grow(total: int):
         cursor.execute("VACUUM ANALYZE")
 
 
-def work(count: int, sessions: Path, out: Path) -> None:
+def _new_referrer(organization):
+    # A name of its own: the factory's sequence starts again in every process.
+    username = f"bench-{uuid.uuid4().hex[:12]}"
+    return UserFactory(
+        role=Role.REFERRER,
+        organization=organization,
+        username=username,
+        email=f"{username}@example.org",
+    )
+
+
+def work(count: int, users: int, sessions: Path, out: Path) -> None:
     """One Locust run's own work, written with the sessions to `out`: `count` referrals ready
-    to confirm, and up to `count` delivered cases nobody has acknowledged yet."""
+    to confirm, up to `count` delivered cases nobody has acknowledged yet, and `users` new
+    referrers in the template's organization, signed in. Each simulated referrer is a person
+    of its own, as in life: the portal limits how many referrals one person starts in an
+    hour, and a fresh set per run keeps one run's starts from counting against the next."""
     state = json.loads(STATE.read_text())
+    organization = Organization.objects.get(pk=state["referring_organizations"][0])
+    referrers = [session_for(_new_referrer(organization)) for _ in range(users)]
     ready = ready_to_decide(Referral.objects.get(pk=state["ready_template"]), count)
     cases = RoutingDelivery.objects.filter(
         organization_id=state["agency_organization"],
@@ -423,6 +441,7 @@ def work(count: int, sessions: Path, out: Path) -> None:
         for r in ready
     ]
     seeded["to_acknowledge"] = [str(public_id) for public_id in cases]
+    seeded["referrers"] = referrers
     out.write_text(json.dumps(seeded))
 
 
@@ -431,5 +450,5 @@ if __name__ == "__main__":
         base(Path(sys.argv[2]))
     elif sys.argv[1] == "grow":
         grow(int(sys.argv[2]))
-    else:  # work COUNT SESSIONS.json OUT.json
-        work(int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+    else:  # work COUNT USERS SESSIONS.json OUT.json
+        work(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]))

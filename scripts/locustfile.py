@@ -23,6 +23,7 @@ WAIT = between(*(float(x) for x in os.environ.get("BENCH_WAIT", "0.2,0.6").split
 STATISTICS = os.environ.get("BENCH_STATISTICS", "1") == "1"
 TO_DECIDE = SEEDED["to_decide"]
 TO_ACKNOWLEDGE = SEEDED["to_acknowledge"]
+REFERRERS = SEEDED["referrers"]
 VERSION = re.compile(r'name="version" value="(\d+)"')
 STEPS = ["referrer", "person", "trafficking", "needs"]
 
@@ -34,7 +35,10 @@ class Signed(HttpUser):
     form_page = ""  # a page with a form on it: it sets the form-token cookie
 
     def on_start(self):
-        self.client.cookies.set("sessionid", SEEDED[self.role])
+        self.client.cookies.set("sessionid", self.session())
+
+    def session(self) -> str:
+        return SEEDED[self.role]
 
     def page(self, path, name):
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
@@ -73,8 +77,15 @@ class Floors(HttpUser):
 
 
 class Referrer(Signed):
+    """Each simulated referrer is a person of their own (scripts/bench_seed.py `work`): the
+    portal limits the referrals one person starts in an hour, and rightly refuses a crowd
+    sharing one session."""
+
     role = "referrer"
     form_page = "/referrals/"
+
+    def session(self) -> str:
+        return REFERRERS.pop()
 
     @task(4)
     def list(self):

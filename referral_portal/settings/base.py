@@ -371,6 +371,11 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=45)
 OUTBOX_RELAY_INTERVAL_SECONDS = env.int("OUTBOX_RELAY_INTERVAL_SECONDS", default=10)
 OUTBOX_RELAY_BATCH_SIZE = env.int("OUTBOX_RELAY_BATCH_SIZE", default=100)
 OUTBOX_RELAY_MAX_BATCHES = env.int("OUTBOX_RELAY_MAX_BATCHES", default=50)
+# Messages per Celery task: a task's own cost (broker round trips, acknowledgement, the pool
+# hand-over: about as much as a message's work) is paid once per batch. Half a relay batch,
+# so a backlog still spreads over two worker processes; a batch held up by slow webhooks
+# hands its rest back (outbox.process_batch).
+OUTBOX_TASK_BATCH_SIZE = env.int("OUTBOX_TASK_BATCH_SIZE", default=50)
 # Every periodic task, in one place (referral_portal/beat.py sends them).
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {

@@ -259,3 +259,65 @@ def test_what_a_failed_handler_enqueued_is_rolled_back_and_never_run(private_red
         assert deliver_outbox_message(str(message.pk)) == "pending"
 
     assert _statuses() == [("tests.outbox.fails_after_enqueueing", "pending")]
+
+
+# --- batches: one task runs several messages ----------------------------------------------
+def _queued_batches(redis_server) -> list[int]:
+    """How many messages each task waiting in Redis carries."""
+    import json
+
+    import redis
+
+    bodies = redis.Redis(port=redis_server.port).lrange("celery", 0, -1)
+    tasks = [json.loads(body) for body in bodies]
+    return sorted(len(json.loads(_body(task))[0][0]) for task in tasks)
+
+
+def _body(task: dict) -> str:
+    import base64
+
+    return base64.b64decode(task["body"]).decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relay_hands_a_backlog_to_workers_in_batches(private_redis, settings):
+    settings.OUTBOX_TASK_BATCH_SIZE = 50
+    _messages(120)
+
+    with publishing_to(private_redis.url):
+        from referral_portal.tasks import relay_outbox
+
+        assert relay_outbox.apply().get() == 120
+
+    # Relay batches of 100: 50 + 50, then 20 in the second relay batch.
+    assert _queued_batches(private_redis) == [20, 50, 50]
+
+
+@outbox.handler("tests.outbox.slow")
+def _slow():
+    time.sleep(0.6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_held_up_hands_the_rest_back_before_it_would_count_as_stuck(
+    private_redis, settings
+):
+    from referral_portal.tasks import deliver_outbox_messages
+
+    settings.OUTBOX_STUCK_AFTER_SECONDS = 3  # one second of a batch's time, then hand back
+    with publishing_to(private_redis.url):
+        messages = OutboxMessage.objects.bulk_create(
+            OutboxMessage(kind="tests.outbox.slow") for _ in range(5)
+        )
+        claimed = outbox.claim_due()
+        assert len(claimed) == 5
+
+        deliver_outbox_messages(claimed)
+
+    done = OutboxMessage.objects.filter(status="done").count()
+    assert done == 2  # 0.6 s each: the third starts after the one-second budget
+    handed_back = OutboxMessage.objects.filter(status="pending")
+    assert handed_back.count() == 3
+    assert all(row.dispatched_at is None for row in handed_back)
+    assert _queued_tasks(private_redis) == 1  # a relay for the rest, published at once
+    assert {str(m.pk) for m in messages} == set(claimed)

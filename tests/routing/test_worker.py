@@ -145,7 +145,7 @@ def test_with_redis_stopped_routing_succeeds_and_all_is_delivered_once_it_is_bac
         with publishing_to(private_redis.url):
             assert relay_outbox.apply().get() == 1  # beat's relay, run here
         assert _waiting_in_redis(broker) == [
-            ("referral_portal.tasks.deliver_outbox_message", [str(row.pk)])
+            ("referral_portal.tasks.deliver_outbox_messages", [[str(row.pk)]])
         ]
         assert OutboxMessage.objects.get(pk=row.pk).status == "dispatched"
         assert _state(delivery) == DeliveryState.QUEUED
