@@ -136,7 +136,6 @@ def _cases(user) -> QuerySet[Referral]:
             "county_of_residence",
             "assigned_reviewer",
             "submitted_by",
-            "created_by",
         )
         .annotate(clock_paused=open_clock_pause())
     )

@@ -8,6 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from access_log.models import AccessLog
 from access_log.services import record_access
+from referral_portal.query_strings import without
 
 from . import decisions, selectors, services
 from .forms import (
@@ -121,10 +123,8 @@ def queue(request):
             object_type="review_queue",
             detail=f"reference={filters['reference']} found={page.paginator.count}",
         )
-    query = request.GET.copy()
-    query.pop("page", None)
-    if not sort:
-        query.pop("sort", None)  # an order not in QUEUE_SORTS is not carried to the next links
+    # The filters and the order the links carry: an order not in QUEUE_SORTS is not carried.
+    query = QueryDict(without(request.GET, "page", *(() if sort else ("sort",))), mutable=True)
     context = {
         "form": form,
         "page": page,
@@ -132,19 +132,14 @@ def queue(request):
             request.user, {k: v for k, v in filters.items() if k != "status"}
         ),
         "filtered": bool(filters),
+        # Also the key the template caches the filter form under.
         "query": query.urlencode(),
-        "status_query": _without(query, "status"),
+        "status_query": without(query, "status"),
         "sort": sort,
         "received_sort_query": _sorted_by(query, "-received" if sort == "received" else "received"),
-        "usual_order_query": _without(query, "sort"),
+        "usual_order_query": without(query, "sort"),
     }
     return render(request, "confirmations/queue.html", context)
-
-
-def _without(query, name: str) -> str:
-    query = query.copy()
-    query.pop(name, None)
-    return query.urlencode()
 
 
 def _sorted_by(query, sort: str) -> str:

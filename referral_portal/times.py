@@ -9,8 +9,9 @@ time zone: someone outside New York must not read 5:00 p.m. as their own 5:00 p.
 """
 
 import datetime
+from functools import lru_cache
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 TIME = "g:i a"
 DATE = "F j, Y"
@@ -38,6 +39,18 @@ def when(value, style: str = "") -> str:
     ("Wednesday, March 4, 2026"), which also take a date. Empty for no value."""
     if value in (None, ""):
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # One key per instant (aware times in one zone compare by wall clock, not instant).
+        value = value.astimezone(datetime.UTC)
+    # Django's formatting took longer than anything else in a row of a list (issue 13); the
+    # same times come back on every visit, so each is written once per style, zone and language.
+    zone, language = timezone.get_current_timezone_name(), translation.get_language()
+    return _formatted(value, style, zone, language)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value, style: str, zone: str, language: str | None) -> str:
+    """`value` written in the current time zone and language (`zone` and `language`: the key)."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, FORMATS[style])

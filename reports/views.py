@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from access_log.models import AccessAction
 from access_log.services import record_access
+from referral_portal.query_strings import without
 from referral_portal.ratelimits import rate_limited
 
 from . import exports, freshness, loop, scorecards
@@ -24,13 +25,6 @@ CASES_PER_PAGE = 100
 REFRESH_RATE = "20/h"
 
 
-def _filter_query(request) -> str:
-    query = request.GET.copy()
-    for name in DRILL_PARAMETERS:
-        query.pop(name, None)
-    return query.urlencode()
-
-
 def statistics_page(request):
     """The figures as of at most REPORTS_FIGURES_MAX_AGE_SECONDS ago (reports/freshness.py)."""
     form = ReportFilterForm(request.GET or None)
@@ -41,7 +35,7 @@ def statistics_page(request):
         "form": form, "figures": figures, "stats": stats, "filters": stats.filters,
         "tables": lambda: [(table, stats.exact(table)) for table in stats.tables],
         "charts": lambda: [(c, table, stats.release(table)) for c, table in stats.charts()],
-        "filter_query": _filter_query(request),
+        "filter_query": without(request.GET, *DRILL_PARAMETERS),
         # Asked once per table cell: computed once, and only when the tables are drawn.
         "measures": SimpleLazyObject(lambda: loop.measures(timezone.now())),
         "this_year": timezone.localdate().year,
@@ -56,7 +50,7 @@ def statistics_page(request):
 def refresh(request):
     """State staff: compute this filter set's statistics now, then show them."""
     freshness.refresh_statistics(ReportFilterForm(request.GET or None).filters())
-    query = _filter_query(request)
+    query = without(request.GET, *DRILL_PARAMETERS)
     return redirect(reverse("reports:statistics") + (f"?{query}" if query else ""))
 
 
@@ -77,7 +71,7 @@ def cases(request):
     )
     return render(request, "reports/cases.html", {
         "label": label, "page": page, "filters": filters, "scope": scope,
-        "filter_query": _filter_query(request), "now": timezone.now(),
+        "filter_query": without(request.GET, *DRILL_PARAMETERS), "now": timezone.now(),
     })  # fmt: skip
 
 

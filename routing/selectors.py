@@ -71,8 +71,26 @@ def notice_for(user, delivery_public_id, notice_public_id) -> Notice:
     return notice
 
 
+# The columns of the deliveries page. Of the referral, whose row holds the person's encrypted
+# details, only its reference (and the status its state machine reads on loading).
+DELIVERY_LIST_COLUMNS = (
+    "public_id",
+    "routed_at",
+    "state",
+    "attempts",
+    "last_error",
+    "acknowledged_at",
+    "acknowledge_due_at",
+    "referral__reference",
+    "referral__status",
+    "organization__name",
+)
+
+
 def deliveries_for_administrators(state: str | None = None):
-    deliveries = RoutingDelivery.objects.select_related("referral", "organization")
+    deliveries = RoutingDelivery.objects.select_related("referral", "organization").only(
+        *DELIVERY_LIST_COLUMNS
+    )
     if state in DeliveryState.values:
         deliveries = deliveries.filter(state=state)
     return deliveries.order_by("-routed_at", "-id")

@@ -1,9 +1,12 @@
 """The reviewers' queue: order, filters, counts, search, pages, and a fixed query count."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +21,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("confirmations:queue")
 # Sign-in, session and MFA middleware take about 12; the queue itself four (the count, the page,
-# the counts per status, the counties of the filter).
+# the counts per status, the counties of the filter when its form is not already cached).
 MAX_QUERIES = 16
 
 
@@ -162,7 +165,61 @@ def test_pages_of_the_queue(client, reviewer, referrer, settings):
     assert len(_references(first, rows)) == 5 and len(_references(third, rows)) == 2
 
 
+def _filter_form(page: str) -> str:
+    return re.search(r'<form method="get"[^>]*review-filter-form.*?</form>', page, re.S).group(0)
+
+
+def test_the_filter_form_is_drawn_once_per_query_string_and_never_another_ones(
+    client, reviewer, referrer
+):
+    """The queue caches its filter form under the query string (without the page): each query
+    gets its own form, the same as drawn afresh, and the counties are not read again."""
+    helpers.bulk_open_referrals(2, referrer=referrer)
+    county = County.objects.order_by("name").last()
+    client.force_login(reviewer)
+    queries = [
+        {},
+        {"page": "2"},  # a bound form with nothing chosen
+        {"minor": "yes"},
+        {"minor": "no", "page": "2"},
+        {"minor": "no", "county": str(county.pk), "sort": "received"},
+        {"reference": "nope"},
+    ]
+    cached = [_filter_form(client.get(QUEUE, query).content.decode()) for query in queries]
+    with CaptureQueriesContext(connection) as again:
+        client.get(QUEUE, {"minor": "yes"})
+    cache.clear()
+    fresh = [_filter_form(client.get(QUEUE, query).content.decode()) for query in queries]
+
+    assert cached == fresh
+    assert '<option value="yes" selected>Minors only</option>' in cached[2]
+    assert '<option value="no" selected>Adults only</option>' in cached[3]
+    assert "selected>Minors only" not in cached[3]
+    assert f'<option value="{county.pk}" selected>{county.name}</option>' in cached[4]
+    assert not any("referral_portal_county" in q["sql"] for q in again.captured_queries)
+
+
+def test_an_invalid_filter_shows_its_error_after_a_valid_one_was_cached(client, reviewer, referrer):
+    rows = helpers.bulk_open_referrals(2, referrer=referrer)
+    client.force_login(reviewer)
+    client.get(QUEUE, {"reference": rows[0].reference})
+    client.get(QUEUE, {"reference": "nope"})  # the form with its error, cached too
+
+    for _ in range(2):
+        page = client.get(QUEUE, {"reference": "nope"}).content.decode()
+        valid = client.get(QUEUE, {"reference": rows[0].reference}).content.decode()
+
+        summary = page.index("There is a problem")
+        field_error = page.index('<span id="error_1_id_reference">')
+        assert summary < field_error  # in the summary at the top, and next to the field
+        assert 'href="#div_id_reference">Reference number: Enter a reference number like' in page
+        assert "<title>Error: Review queue" in page
+        assert "There is a problem" not in valid and "error_1_id_reference" not in valid
+        assert f'value="{rows[0].reference}"' in _filter_form(valid)
+
+
 def _queue_page(client):
+    cache.clear()  # the filter form drawn, not taken from the cache: the most queries
     response = client.get(QUEUE, {"reviewer": "anyone", "minor": "no", "page": 2})
     assert response.status_code == 200
     return response

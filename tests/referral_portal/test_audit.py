@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.template.defaultfilters import truncatechars
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -179,6 +180,36 @@ def test_a_bad_filter_is_a_message_not_an_error(client, administrator):
 
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "request_id",
+    ["", "-", "a1b2c3d4", "a1b2c3d4e5f6a", "a1b2c3d4e5f6a7", uuid.uuid4().hex, "é" * 14],
+)
+def test_the_short_request_id_is_what_truncatechars_gives(request_id):
+    assert AccessLog(request_id=request_id).short_request_id == truncatechars(request_id, 13)
+
+
+def test_the_cached_filter_form_follows_the_query_string(client, administrator):
+    """The filter form is cached under the query string: another date is another form, and a
+    bad date still shows its error after the good one's form was cached."""
+    client.force_login(administrator)
+
+    def form(**query):
+        page = client.get(LOG_URL, query).content.decode()
+        return page, page[page.index('<h2 id="filter-heading">') : page.index("Show entries")]
+
+    for _ in range(2):  # drawn, then from the cache
+        _, first = form(date_from="2026-01-05")
+        _, second = form(date_from="2026-02-06", page="2")
+        page, bad = form(date_from="2026-02-30")
+        _, blank = form()
+
+        assert 'value="2026-01-05"' in first and "2026-02-06" not in first
+        assert 'value="2026-02-06"' in second and "2026-01-05" not in second
+        assert "Enter a valid date" in bad and "Please correct the filters" in page
+        assert "Enter a valid date" not in first + second + blank
+        assert "2026-" not in blank
 
 
 def test_the_search_page_is_paginated_with_fixed_queries(

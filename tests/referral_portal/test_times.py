@@ -6,6 +6,7 @@ import zoneinfo
 from pathlib import Path
 
 from django.template import Context, Template
+from django.utils import timezone, translation
 
 from referral_portal import times
 from tests.conftest import ROOT
@@ -23,6 +24,20 @@ def test_the_styles_of_a_time():
     assert times.when(LATE_EVENING, "day") == "Wednesday, March 4, 2026, 10:32 p.m."
     assert times.when(LATE_EVENING, "time") == "10:32 p.m."
     assert times.when(None) == ""
+
+
+def test_a_time_written_once_is_not_reused_in_another_zone_or_language():
+    """times.when keeps what it wrote (by instant, style, zone and language)."""
+    assert times.when(LATE_EVENING.astimezone(NEW_YORK)) == "March 4, 2026, 10:32 p.m."
+    assert times.when(LATE_EVENING, "short") == "Mar 4, 2026, 10:32 p.m."
+    with timezone.override(zoneinfo.ZoneInfo("America/Los_Angeles")):
+        assert times.when(LATE_EVENING) == "March 4, 2026, 7:32 p.m."
+    with translation.override("ru"):
+        assert times.when(LATE_EVENING, "short") != "Mar 4, 2026, 10:32 p.m."
+        assert times.when(LATE_EVENING, "short") == Template(
+            "{{ at|date:'M j, Y' }}, {{ at|date:'g:i a' }}"
+        ).render(Context({"at": LATE_EVENING}))
+    assert times.when(LATE_EVENING, "short") == "Mar 4, 2026, 10:32 p.m."
 
 
 def test_a_deadline_names_the_time_zone():
