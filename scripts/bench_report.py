@@ -199,6 +199,15 @@ def _targets(run: dict) -> list[str]:
         f"≤ {FLOOR_TO_ANONYMOUS:g}",
         floor_ratio <= FLOOR_TO_ANONYMOUS,
     )
+    if ten:
+        # The same two pages as people meet them: over HTTP, under gunicorn, with 10 users.
+        anonymous_p95, signed_p95 = _floors(ten)
+        check(
+            f"{largest['size']:,} referrals, 10 users: signed-in floor p95 / anonymous floor p95",
+            f"{signed_p95 / anonymous_p95:.1f}",
+            f"≤ {FLOOR_TO_ANONYMOUS:g}",
+            signed_p95 / anonymous_p95 <= FLOOR_TO_ANONYMOUS,
+        )
     most = max(largest["pages"], key=lambda p: p["queries"])
     check(
         "Most queries on any page",
