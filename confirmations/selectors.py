@@ -145,12 +145,13 @@ def case_for(user, public_id) -> Referral:
     return get_object_or_404(_cases(user), public_id=public_id)
 
 
-# The case page reads in its referral query the trafficking counties' names and whether the
-# rows that are usually absent (a decision, the appeal, duplicates, extensions, break-glass
-# grants) exist at all, and reads those only when they do, so its number of statements has a
-# fixed maximum (issue 13). The decisions and the appeal are read apart from the referral:
-# joined to it, with their people and counties, the query had seventeen tables, and PostgreSQL
-# took longer to plan it (about 7 ms) than the rest of the page's statements take to run.
+# The case page reads in its referral query the trafficking counties' names, the possible
+# duplicates, and whether the rows that are usually absent (a decision, the appeal,
+# extensions, break-glass grants) exist at all, and reads those only when they do, so its
+# number of statements has a fixed maximum (issue 13). The decisions and the appeal are read
+# apart from the referral: joined to it, with their people and counties, the query had
+# seventeen tables, and building and planning it took longer than the rest of the page's
+# statements take to run.
 DECISIONS = {"initial_decision": DecisionStage.INITIAL, "appeal_decision": DecisionStage.APPEAL}
 DECISION_RELATED = ("decided_by", "county_of_residence")
 APPEAL_RELATED = ("filed_by", "declined_by", "decided_by")
@@ -213,16 +214,21 @@ def case_page_for(user, public_id) -> Referral:
         ),
         public_id=public_id,
     )
+    # A decided appeal comes with its decision; only one still waiting is read on its own.
     decisions = (
-        list(referral.decisions.select_related(*DECISION_RELATED)) if referral.has_decisions else []
+        list(
+            referral.decisions.select_related(
+                *DECISION_RELATED, *(f"appeal__{field}" for field in APPEAL_RELATED)
+            )
+        )
+        if referral.has_decisions
+        else []
     )
     for name, stage in DECISIONS.items():
         setattr(referral, name, next((d for d in decisions if d.stage == stage), None))
-    appeal = (
-        Appeal.objects.select_related(*APPEAL_RELATED).filter(referral=referral).first()
-        if referral.has_appeal
-        else None
-    )
+    appeal = next((d.appeal for d in decisions if getattr(d, "appeal", None)), None)
+    if appeal is None and referral.has_appeal:
+        appeal = Appeal.objects.select_related(*APPEAL_RELATED).filter(referral=referral).first()
     # Cached on the referral as select_related would: None reads as "no appeal".
     Referral.decline_appeal.related.set_cached_value(referral, appeal)
     return referral

@@ -11,7 +11,9 @@ from django.utils import timezone
 from confirmations import decisions, services
 from confirmations.models import Appeal, Decision
 from confirmations.services import ReviewRefused
+from referral_portal.business_days import next_business_day
 from referral_portal.roles import Role
+from referrals.break_glass import Purpose, open_grant
 from referrals.models import EventKind, NoticeKind, Referral, Status
 from routing.models import RoutingDelivery
 from tests.confirmations import helpers
@@ -239,3 +241,52 @@ def test_the_referrers_detail_page_links_to_the_appeal_only_after_a_decline(clie
     confirmed = helpers.submitted(referrer=declined.submitted_by)
     page = client.get(reverse("referrals:detail", args=[confirmed.public_id])).content.decode()
     assert "Appeal this decision" not in page
+
+
+def test_the_case_page_of_an_overturned_appeal_shows_every_row_in_15_statements(
+    client, reviewer, other_reviewer, administrator, drain_outbox, django_assert_max_num_queries
+):
+    """The fullest case: both decisions, the decided appeal, an extension, a break-glass grant,
+    a possible duplicate, deliveries with their outcomes. Its decisions and appeal are read
+    apart from the referral (confirmations.selectors.case_page_for) and must not cost more."""
+    referral = helpers.ready_to_decide(reviewer)
+    services.extend_deadline(
+        referral=referral,
+        actor=reviewer,
+        reason="Waiting for the police report.",
+        new_due_date=next_business_day(next_business_day(timezone.localdate(referral.due_at))),
+    )
+    referral.refresh_from_db()
+    helpers.decline(referral, reviewer)
+    referral.refresh_from_db()
+    _appeal(referral)
+    helpers.assigned(other_reviewer, referral)
+    referral.refresh_from_db()
+    decisions.overturn_appeal(
+        referral=referral,
+        reviewer=other_reviewer,
+        facts=helpers.facts(referral),
+        expected_version=referral.version,
+    )
+    drain_outbox()
+    open_grant(
+        referral=referral,
+        administrator=administrator,
+        purpose=Purpose.SUPPORT_INCIDENT,
+        reason="A support ticket about this case needs the record.",
+    )
+    other = helpers.submitted(referral.submitted_by)
+    referral.possible_duplicates.add(other)
+    client.force_login(other_reviewer)
+    url = reverse("confirmations:case", args=[referral.public_id])
+    client.get(url)  # the once-a-minute session bookkeeping, outside the count
+
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Decline overturned" in page and STATEMENT in page
+    assert page.count('<div class="review-decision">') == 2  # the decline, then the appeal's
+    assert other.reference in page
+    assert RoutingDelivery.objects.filter(referral=referral).exists()
