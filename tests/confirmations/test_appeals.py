@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from confirmations import decisions, services
 from confirmations.models import Appeal, Decision
@@ -286,7 +287,8 @@ def test_the_case_page_of_an_overturned_appeal_shows_every_row_in_15_statements(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Decline overturned" in page and STATEMENT in page
+    assert "Decline overturned" in page
+    assert escape(STATEMENT) in page
     assert page.count('<div class="review-decision">') == 2  # the decline, then the appeal's
     assert other.reference in page
     assert RoutingDelivery.objects.filter(referral=referral).exists()
