@@ -4,6 +4,7 @@
 Every number can be changed through the environment without rebuilding the image.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -49,3 +50,29 @@ access_log_format = (
     '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms '
     'request_id=%({x-request-id}o)s "%(a)s"'
 )
+
+# --- garbage collection ----------------------------------------------------------------------
+# A worker holds about 200,000 objects that live as long as it does (modules, models, URL
+# patterns, compiled templates). Python's full collections scan them all, and paused a worker
+# for about 100 ms every few hundred requests: the slowest requests under load were the ones
+# that met such a pause (docs/benchmarks.md). gc.freeze() moves what exists to a generation
+# the collector never scans. Once the portal is loaded, and again after the first requests
+# (which load each page's templates), so that what stays scanned is the requests' own garbage.
+FREEZE_AFTER_REQUESTS = (1, 50, 500)
+
+
+def _freeze() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loads every view module now, not on a request
+    _freeze()
+
+
+def post_request(worker, req, environ, resp):
+    if worker.nr in FREEZE_AFTER_REQUESTS:
+        _freeze()

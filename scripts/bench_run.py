@@ -74,8 +74,12 @@ class Processes:
     def __enter__(self):
         log = (SCRATCH / "processes.log").open("a")
         if self.web:
+            # Production's gunicorn settings where the tree has them (the baseline commit did
+            # not), with 4 workers on loopback.
+            config = self.cwd / "deploy" / "gunicorn.conf.py"
             self.started["web"] = subprocess.Popen(
-                [VENV / "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{self.port}",
+                [VENV / "gunicorn", *(["--config", config] if config.exists() else []),
+                 "--workers", "4", "--bind", f"127.0.0.1:{self.port}",
                  "referral_portal.wsgi:application"],
                 stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd, env=self.env,
             )  # fmt: skip

@@ -2,6 +2,7 @@
 engine: the compose file is read as Compose reads it (YAML with anchors), the health-check script
 and the gunicorn settings run for real."""
 
+import gc
 import os
 import re
 import runpy
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -215,6 +217,27 @@ def test_gunicorn_settings_suit_a_read_only_container(monkeypatch):
     assert config["forwarded_allow_ips"] == "172.31.250.0/24"
     assert (config["max_requests"], config["max_requests_jitter"]) == (1000, 100)
     assert config["accesslog"] == "-"
+
+
+def test_gunicorn_keeps_the_portals_own_objects_out_of_the_garbage_collectors_scans():
+    """Once the portal is loaded, and after the first requests, what exists is frozen: full
+    collections then scan only a request's garbage, not the worker's 200,000 lasting objects."""
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    worker = SimpleNamespace(nr=0)
+    try:
+        config["post_worker_init"](worker)
+        after_load = gc.get_freeze_count()
+        assert after_load > 10_000
+
+        lasting = [[] for _ in range(1000)]  # what a first request loads and keeps (tracked)
+        worker.nr = 2  # not a request after which the worker freezes again
+        config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == after_load
+        worker.nr = config["FREEZE_AFTER_REQUESTS"][1]
+        config["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() >= after_load + len(lasting)
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture
