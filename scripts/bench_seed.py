@@ -318,6 +318,11 @@ def _related(state: dict, since: int):
             providers,
             only="AND mod(r.id, 4) = 0",
         ),
+        # What the daily deadline check (routing.services.check_deadlines) did over those two
+        # years: every deadline that has passed was reminded of the day before and, if missed,
+        # escalated. Without it, a bench run over 7:30 a.m. Eastern would see the check
+        # escalate a hundred thousand old cases at once, which no live portal ever does.
+        *_deadlines_checked(),
         """INSERT INTO routing_outcomereport
              (public_id, delivery_id, outcome, transferred_to, note, reported_by_id, reported_at)
            SELECT gen_random_uuid(), d.id,
@@ -331,6 +336,28 @@ def _related(state: dict, since: int):
         for sql in statements:
             cursor.execute(sql, params)
             print(f"  {sql.split()[2]}: {cursor.rowcount:,} rows", flush=True)
+
+
+def _deadlines_checked() -> list[str]:
+    columns = {field.column for field in RoutingDelivery._meta.concrete_fields}
+    statements = []
+    for prefix, due, done in (
+        ("acknowledge", "acknowledge_due_at", "acknowledged_at"),
+        ("contact", "first_contact_due_at", "first_outcome_at"),
+    ):
+        if f"{prefix}_escalated_at" not in columns:
+            continue  # the baseline commit's schema
+        statements.append(
+            f"""UPDATE routing_routingdelivery d
+                   SET {prefix}_reminded_at = CASE WHEN d.{due} < now() + interval '1 day'
+                                                   THEN d.{due} - interval '1 day' END,
+                       {prefix}_escalated_at = CASE WHEN d.{due} < now() AND d.{done} IS NULL
+                                                    THEN d.{due} + interval '1 hour' END
+                  FROM referrals_referral r
+                 WHERE r.id = d.referral_id AND r.id > %(since)s
+                   AND d.portal_delivered_at IS NOT NULL"""  # noqa: S608
+        )
+    return statements
 
 
 def _optional(model, column: str, value: str) -> tuple[str, str]:
