@@ -5,13 +5,12 @@ from datetime import UTC, datetime, time, timedelta
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from referral_portal.exports import csv_response
+from referral_portal.paging import CappedPaginator
 from referral_portal.query_strings import without
 
 from .forms import AccessLogFilterForm
@@ -37,20 +36,8 @@ EXPORT_HEADER = [
 ]
 
 
-class CappedPaginator(Paginator):
-    """Counts up to COUNT_CAP + 1 rows, not the whole log: an exact COUNT(*) over a million
-    entries took longer than the page. Beyond the cap the page says "more than" and the
-    filters narrow it; newest-first pages are read from the (at, id) index either way."""
-
-    COUNT_CAP = 1000
-
-    @cached_property
-    def count(self):
-        return self.object_list[: self.COUNT_CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.COUNT_CAP
+# Entries the search page lists for one set of filters; the CSV export has them all.
+LISTED = 1000
 
 
 def _start_of(day):
@@ -111,7 +98,9 @@ SEARCH_COLUMNS = (
 def search(request):
     form = AccessLogFilterForm(request.GET)  # no filters: the most recent entries
     entries = _filtered(form).only(*SEARCH_COLUMNS)
-    page = CappedPaginator(entries, settings.ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, settings.ACCESS_LOG_PAGE_SIZE, cap=LISTED).get_page(
+        request.GET.get("page")
+    )
     # Read the page before this search adds its own entry, so count and rows agree.
     page.object_list = list(page.object_list)
     # Reading the access log is itself an access to audit data (CJIS AU-2).

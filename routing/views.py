@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access_log.models import AccessLog
 from access_log.services import record_access
+from referral_portal.paging import CappedPaginator
 from referrals import downloads
 from referrals.models import ConsentScope, Service
 
@@ -115,10 +116,16 @@ def notice_download(request, public_id, notice_id):
         return downloads.notice_response(notice)
 
 
+# Deliveries the administrators' list pages through for one state (newest first): counting
+# every delivery ever made took longer than the page (referral_portal/paging.py).
+DELIVERIES_LISTED = 10_000
+
+
 @require_GET
 def delivery_list(request):
     state = request.GET.get("state") or ""
-    page = Paginator(selectors.deliveries_for_administrators(state), PAGE_SIZE).get_page(
+    deliveries = selectors.deliveries_for_administrators(state)
+    page = CappedPaginator(deliveries, PAGE_SIZE, cap=DELIVERIES_LISTED).get_page(
         request.GET.get("page")
     )
     context = {

@@ -276,6 +276,27 @@ def test_administrators_see_every_delivery_with_state_and_tries_and_send_again(
     assert failed.state == DeliveryState.QUEUED and failed.attempts == 0
 
 
+def test_the_deliveries_page_counts_no_further_than_it_lists(client, monkeypatch):
+    """Deliveries only grow: the page counts up to what it lists (routing.views.
+    DELIVERIES_LISTED), says when there are more, and a state narrows them."""
+    from routing import views
+
+    monkeypatch.setattr(views, "DELIVERIES_LISTED", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    for county in ("Albany", "Kings", "Erie"):
+        route(confirmed_referral(county=county))
+    [failed] = route(confirmed_referral(county="Erie"))
+    RoutingDelivery.objects.filter(pk=failed.pk).update(state=DeliveryState.FAILED)
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+
+    every = client.get(reverse("routing:delivery_list")).content.decode()
+    narrowed = client.get(reverse("routing:delivery_list"), {"state": "failed"}).content.decode()
+
+    assert "Only the newest 2 are listed here: choose a state to narrow them." in every
+    assert "Page 1 of more than 3" in every  # 2 listed, and the one that shows there are more
+    assert "Only the newest" not in narrowed and "Page 1 of" not in narrowed
+
+
 def test_the_deliveries_page_is_for_administrators_only(client, albany_case):
     _, user = albany_case
     client.force_login(user)
