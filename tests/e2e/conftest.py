@@ -1,5 +1,8 @@
 import pytest
 
+# Every journey stores its encrypted files in a directory of its own.
+from tests.storage import _private_storage  # noqa: F401
+
 
 @pytest.fixture
 def csp_violations(page):

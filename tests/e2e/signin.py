@@ -20,13 +20,18 @@ def fresh_totp_code(secret: str) -> str:
     return totp.now()
 
 
-def sign_in(page, live_server, user, password=PASSWORD):
+def send_password(page, live_server, user, password=PASSWORD):
+    """The first step of signing in: the username and password, sent."""
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=login]", user.username)
     page.fill("input[name=password]", password)
     page.locator("form").filter(has=page.locator("input[name=password]")).locator(
         "button[type=submit]"
     ).click()
+
+
+def sign_in(page, live_server, user, password=PASSWORD):
+    send_password(page, live_server, user, password)
     page.fill("input[name=code]", totp_code(user.totp_secret))
     page.locator("form").filter(has=page.locator("input[name=code]")).locator(
         "button[type=submit]:not([form])"

@@ -11,11 +11,11 @@ from referral_portal.roles import Role
 from routing.models import DeliveryState
 from tests.accounts.reference_data import ensure_counties
 from tests.e2e.axe import assert_accessible
+from tests.e2e.layout import PHONE
 from tests.e2e.signin import sign_in
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
 
 
 def _administrator():

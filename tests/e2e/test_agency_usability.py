@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.layout import assert_no_sideways_scroll
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 from tests.routing.conftest import route
@@ -16,17 +17,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NOT_NYS_TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\s?(AM|PM|am|pm)\b")
 NYS_DEADLINE = re.compile(r"^By \w+day, \w+ \d{1,2}, \d{4}, \d{1,2}:\d{2} (a|p)\.m\. Eastern Time$")
-
-
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
-  .slice(0, 8)"""
-
-
-def assert_no_sideways_scroll(page, what):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{what}: {overflow}px too wide: {page.evaluate(WIDEST)}"
 
 
 def test_the_case_page_names_the_referrer_and_reads_well_on_a_phone(

@@ -19,11 +19,6 @@ from tests.routing.factories import district
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def submitted_through_the_api(api) -> str:
     referral_id = api.post("/api/v1/referrals/").json()["id"]
     for step, body in steps().items():

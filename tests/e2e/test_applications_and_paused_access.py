@@ -12,13 +12,14 @@ from accounts.models import Organization, SignInFailures
 from referral_portal import tasks
 from referral_portal.roles import Role
 from tests.accounts.reference_data import ensure_counties
+from tests.e2e.applications import send_application
 from tests.e2e.axe import assert_accessible
-from tests.e2e.signin import sign_in
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory
+from tests.e2e.layout import PHONE, assert_no_sideways_scroll
+from tests.e2e.signin import send_password, sign_in
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 VIEWPORTS = pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 REASON = "The designation could not be found on the OVS list."
 # More than the five failures after which a wrong password starts a pause.
@@ -31,16 +32,9 @@ def no_broker(monkeypatch):
     monkeypatch.setattr(tasks.relay_outbox, "apply_async", lambda *args, **kwargs: None)
 
 
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
-  .slice(0, 8)"""
-
-
 def fits(page, what):
     """axe finds nothing, and the page does not scroll sideways."""
-    too_wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not too_wide, f"{what} scrolls sideways: {page.evaluate(WIDEST)}"
+    assert_no_sideways_scroll(page, what)
     assert_accessible(page, what)
 
 
@@ -74,21 +68,7 @@ def test_an_application_is_declined_in_the_portal_and_the_email_gives_the_reason
         == page.locator("form[method=post]").count()
     )
     fits(page, "application form")
-    page.get_by_label("Organization name").fill(organization_name)
-    page.get_by_label("Kind of organization").select_option("legal_services_provider")
-    page.get_by_label("County of the main office").select_option(label="Albany")
-    page.get_by_label("Street address").fill(faker.street_address())
-    page.get_by_label("City").fill("Albany")
-    page.get_by_label("ZIP code").fill("12207")
-    page.get_by_label("Main telephone").fill("518-555-0150")
-    page.get_by_label("Designating agency").select_option("OVS")
-    page.get_by_label("Date of designation").fill("2022-09-01")
-    page.get_by_label("First name").fill(faker.first_name())
-    page.get_by_label("Last name").fill(faker.last_name())
-    page.get_by_label("Job title").fill("Managing attorney")
-    page.get_by_label("Work e-mail address").fill(applicant_email)
-    page.get_by_label("Work telephone").fill("518-555-0151")
-    page.get_by_role("button", name="Send the application").click()
+    send_application(page, faker, organization_name=organization_name, email=applicant_email)
     assert page.locator("h1").inner_text() == "Application received"
     fits(page, "application received")
 
@@ -124,12 +104,7 @@ def test_the_right_password_in_a_suspended_organization_says_whom_to_ask(
     )
 
     for attempt in range(ATTEMPTS):
-        page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label("Username").fill(person.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-            "button[type=submit]"
-        ).click()
+        send_password(page, live_server, person)
         main = page.locator("main").inner_text()
         assert "Your access is paused: your organization's access to the portal is " in main, (
             attempt
@@ -148,12 +123,7 @@ def test_a_person_whose_access_is_paused_sees_it_on_a_phone(live_server, page):
     page.set_viewport_size(PHONE)
     person = UserFactory()
     services.deactivate_person(person=person, actor=_administrator(), reason="Left the job")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(person.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-        "button[type=submit]"
-    ).click()
+    send_password(page, live_server, person)
     assert "Your access is paused: your account was deactivated." in (
         page.locator("main").inner_text()
     )

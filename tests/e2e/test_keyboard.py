@@ -18,11 +18,6 @@ from tests.routing.factories import confirmed_referral, district, receiving_user
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def test_a_reviewer_confirms_a_referral_with_the_keyboard_alone(live_server, page):
     reviewer = helpers.reviewer()
     referral = helpers.ready_to_decide(reviewer)  # claimed and consulted

@@ -12,6 +12,7 @@ from accounts.models import Organization
 from referral_portal import tasks
 from referral_portal.roles import Role
 from tests.accounts.reference_data import ensure_counties
+from tests.e2e.applications import send_application
 from tests.e2e.axe import assert_accessible
 from tests.e2e.signin import fresh_totp_code, sign_in
 from tests.factories import OrganizationFactory, UserFactory
@@ -49,21 +50,7 @@ def test_an_organization_applies_is_verified_and_its_administrator_signs_in(
     assert page.title().startswith("Error:")
     assert_accessible(page, "application form with errors")
 
-    page.get_by_label("Organization name").fill(organization_name)
-    page.get_by_label("Kind of organization").select_option("legal_services_provider")
-    page.get_by_label("County of the main office").select_option(label="Albany")
-    page.get_by_label("Street address").fill(faker.street_address())
-    page.get_by_label("City").fill("Albany")
-    page.get_by_label("ZIP code").fill("12207")
-    page.get_by_label("Main telephone").fill("518-555-0150")
-    page.get_by_label("Designating agency").select_option("OVS")
-    page.get_by_label("Date of designation").fill("2022-09-01")
-    page.get_by_label("First name").fill(faker.first_name())
-    page.get_by_label("Last name").fill(faker.last_name())
-    page.get_by_label("Job title").fill("Managing attorney")
-    page.get_by_label("Work e-mail address").fill(applicant_email)
-    page.get_by_label("Work telephone").fill("518-555-0151")
-    page.get_by_role("button", name="Send the application").click()
+    send_application(page, faker, organization_name=organization_name, email=applicant_email)
     assert page.locator("h1").inner_text() == "Application received"
     assert_accessible(page, "application received")
 

@@ -14,6 +14,7 @@ from referrals.models import InformationRequest, Referral, Status
 from routing.models import RoutingDelivery
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
+from tests.e2e.layout import PHONE, assert_no_sideways_scroll
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 from tests.referrals import files
@@ -21,17 +22,6 @@ from tests.routing.conftest import route
 from tests.routing.factories import confirmed_referral, district, receiving_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
-  .slice(0, 8)"""
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -43,8 +33,7 @@ def phone(page):
 def fits(page, what):
     """The page does not scroll sideways at 390 px, and axe finds nothing."""
     page.locator("h1").first.wait_for()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{what}: {width}px wide: {page.evaluate(WIDEST)}"
+    assert_no_sideways_scroll(page, what)
     assert_accessible(page, f"{what} at 390 px")
 
 

@@ -12,13 +12,13 @@ from confirmations.choices import DeclineReason
 from referrals.models import Status
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
+from tests.e2e.layout import PHONE
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 from tests.referrals.builders import draft, in_state
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 # "10:32 PM", "10:32 AM", "10:32 pm": any time not written in the NYS style.
 NOT_NYS_TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\s?(AM|PM|am|pm)\b")
 

@@ -15,11 +15,6 @@ from tests.e2e.signin import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def test_a_reviewer_requests_information_records_consultation_confirms_and_downloads_the_notice(
     live_server, page, browser, csp_violations, tmp_path
 ):

@@ -17,11 +17,6 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def test_a_decline_is_appealed_and_overturned_by_another_reviewer(
     live_server, page, browser, csp_violations
 ):

@@ -17,11 +17,6 @@ from tests.routing.factories import district, receiving_user
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def test_a_confirmed_referral_reaches_the_district_and_the_referrer_sees_its_progress(
     live_server, page, browser, csp_violations
 ):

@@ -12,28 +12,13 @@ from referral_portal.roles import Role
 from referrals.models import Referral
 from tests.confirmations import helpers
 from tests.e2e.axe import assert_accessible
+from tests.e2e.layout import PHONE, assert_no_sideways_scroll
 from tests.e2e.signin import sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 MONDAY = datetime(2026, 3, 2, 15, 5, tzinfo=UTC)  # 10:05 a.m. in New York
-
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
-  .slice(0, 8)"""
-
-
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
-def assert_no_sideways_scroll(page, what):
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{what}: {overflow}px too wide: {page.evaluate(WIDEST)}"
 
 
 def test_the_case_page_reads_person_first_and_ends_with_the_decision(live_server, page):

@@ -16,11 +16,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CODE = re.compile(r"Verification code: ([0-9A-Z-]{19})")
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-
-
 def test_a_notice_is_verified_by_typing_its_code(live_server, page, csp_violations):
     reviewer = helpers.reviewer()
     referral = helpers.ready_to_decide(reviewer)
